@@ -1,0 +1,50 @@
+# sparkplane: `make demo` runs Spark Pi from a fresh machine; `make test` runs every test.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/sparkplane
+VENV ?= $(CACHE)/venv
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKPLANE_TESTS=OFF $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKPLANE_SANITIZE=ON -DSPARKPLANE_BENCH=OFF $(CMAKE_FLAGS)
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+demo: build
+	@./scripts/demo.sh $(BUILD)/sparkplane
+
+test: build-asan format-check unit-test integration-test
+
+unit-test: build-asan
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 120
+
+integration-test: build-asan
+	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration
+
+bench: build
+	@./bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+format-check: deps
+	clang-format --dry-run -Werror $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,44 @@
+# Libraries, one per folder of src/, and the sparkplane binary.
+# Dependencies point down the table in ARCHITECTURE.md.
+file(GLOB SP_COMMON_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/common/*.cc)
+add_library(sp_common STATIC ${SP_COMMON_SRC})
+target_include_directories(sp_common PUBLIC ${CMAKE_SOURCE_DIR}/src)
+target_link_libraries(sp_common PUBLIC nlohmann_json::nlohmann_json yaml-cpp spdlog::spdlog fmt::fmt
+                      date::date-tz CURL::libcurl PkgConfig::HTTPLIB Threads::Threads)
+target_compile_definitions(sp_common PUBLIC SPARKPLANE_VERSION="${PROJECT_VERSION}")
+
+file(GLOB SP_API_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/api/*.cc)
+add_library(sp_api STATIC ${SP_API_SRC})
+target_link_libraries(sp_api PUBLIC sp_common)
+
+file(GLOB SP_CONTROLLER_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/controller/*.cc)
+add_library(sp_controller STATIC ${SP_CONTROLLER_SRC})
+target_link_libraries(sp_controller PUBLIC sp_api)
+
+file(GLOB SP_LOCAL_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/runtime/local/*.cc)
+add_library(sp_runtime_local STATIC ${SP_LOCAL_SRC})
+target_link_libraries(sp_runtime_local PUBLIC sp_controller SQLite::SQLite3)
+
+file(GLOB SP_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.cc)
+add_executable(sparkplane ${SP_CLI_SRC})
+target_link_libraries(sparkplane PRIVATE sp_runtime_local CLI11::CLI11)
+
+if(SPARKPLANE_TESTS)
+  enable_testing()
+  find_package(GTest REQUIRED)
+  file(GLOB_RECURSE SP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/*.cc)
+  add_executable(unit_tests ${SP_UNIT_TESTS})
+  target_link_libraries(unit_tests PRIVATE sp_runtime_local GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(unit_tests PRIVATE SPARKPLANE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(unit_tests DISCOVERY_TIMEOUT 60)
+endif()
+
+if(SPARKPLANE_BENCH)
+  file(GLOB SP_BENCH_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/*.cc)
+  foreach(src ${SP_BENCH_SRC})
+    get_filename_component(name ${src} NAME_WE)
+    add_executable(${name} ${src})
+    target_link_libraries(${name} PRIVATE sp_runtime_local)
+  endforeach()
+endif()
