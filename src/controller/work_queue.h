@@ -1,0 +1,43 @@
+// A work queue of object keys in the manner of client-go's rate-limited delaying queue:
+// a key is never processed by two workers at once; a key added while being processed is
+// processed again after done(); add_after() delays; add_rate_limited() delays by a per-key
+// exponential backoff (5 ms doubling to 1000 s) until forget().
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <deque>
+
+namespace sp::controller {
+
+class WorkQueue {
+ public:
+  using Duration = std::chrono::steady_clock::duration;
+
+  WorkQueue();
+  ~WorkQueue();
+
+  void add(const std::string& key);
+  void add_after(const std::string& key, Duration delay);
+  void add_rate_limited(const std::string& key);
+  void forget(const std::string& key);  // resets the key's backoff
+  int num_requeues(const std::string& key) const;
+
+  // Blocks until a key is ready; nullopt once shut down.
+  std::optional<std::string> get();
+  void done(const std::string& key);
+  void shut_down();
+  size_t length() const;  // keys ready to be processed
+
+ private:
+  // implementation detail; see work_queue.cc
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace sp::controller
