@@ -66,6 +66,11 @@ struct NamePath {
   std::string path;
 };
 
+struct NameKey {
+  std::string name;
+  std::string key;
+};
+
 struct SecretInfo {
   std::string name;
   std::string path;
@@ -103,9 +108,10 @@ struct SparkPodSpec {
   std::optional<std::string> image;
   std::vector<NamePath> config_maps;
   std::vector<SecretInfo> secrets;
-  Json env = nullptr;                           // []EnvVar
-  std::map<std::string, std::string> env_vars;  // deprecated in the operator, still honoured
-  Json env_from = nullptr;                      // []EnvFromSource
+  Json env = nullptr;                                  // []EnvVar
+  std::map<std::string, std::string> env_vars;         // deprecated in the operator, still honoured
+  Json env_from = nullptr;                             // []EnvFromSource
+  std::map<std::string, NameKey> env_secret_key_refs;  // "envSecretKeyRefs", deprecated
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   Json volume_mounts = nullptr;         // []VolumeMount
@@ -204,6 +210,7 @@ struct DynamicAllocation {
   std::optional<int32_t> min_executors;
   std::optional<int32_t> max_executors;
   std::optional<int64_t> shuffle_tracking_timeout;  // milliseconds
+  std::optional<bool> shuffle_tracking_enabled;     // newer operators default it to true
 };
 
 struct SparkApplicationSpec {
@@ -239,6 +246,7 @@ struct SparkApplicationSpec {
   std::vector<DriverIngressConfiguration> driver_ingress_options;
   std::optional<DynamicAllocation> dynamic_allocation;
   std::optional<bool> suspend;
+  std::optional<std::string> managed_by;  // "managedBy": immutable once set
 };
 
 // ---- status -------------------------------------------------------------------------------
@@ -309,11 +317,16 @@ struct ScheduledSparkApplication {
 SparkApplication spark_application_from_json(const Json& obj);
 Json to_json(const SparkApplication& app);  // apiVersion, kind, metadata, spec_raw, status
 SparkApplicationSpec spark_application_spec_from_json(const Json& spec);  // path prefix "spec"
+// The same with another path prefix for errors, e.g. "spec.template".
+SparkApplicationSpec spark_application_spec_from_json(const Json& spec, const std::string& path);
 Json status_to_json(const SparkApplicationStatus& s);
 SparkApplicationStatus status_from_json(const Json& s);
 
 ScheduledSparkApplication scheduled_spark_application_from_json(const Json& obj);
 Json to_json(const ScheduledSparkApplication& app);
+// The typed view of spec (template kept raw; its types are checked too). Path prefix "spec".
+ScheduledSparkApplicationSpec scheduled_spark_application_spec_from_json(const Json& spec);
 Json status_to_json(const ScheduledSparkApplicationStatus& s);
+ScheduledSparkApplicationStatus scheduled_status_from_json(const Json& s);
 
 }  // namespace sp::api
