@@ -17,13 +17,22 @@ struct Document {
   Json object;
 };
 
+// `kind: List` (kubectl's) or any `<Kind>List` with an `items` array.
+bool is_list(const Json& doc) {
+  if (!doc.is_object() || !doc.contains("items")) return false;
+  const Json kind = doc.value("kind", Json());
+  if (!kind.is_string()) return false;
+  const std::string k = kind.get<std::string>();
+  return k.size() >= 4 && k.compare(k.size() - 4, 4, "List") == 0;
+}
+
 std::vector<Document> split_documents(const std::string& text, const std::string& source) {
   std::vector<Document> out;
   auto docs = parse_yaml_documents(text, source);
   for (size_t i = 0; i < docs.size(); ++i) {
     std::string label = "document " + std::to_string(i + 1);
     Json& doc = docs[i];
-    if (doc.is_object() && doc.value("kind", Json()) == "List" && doc.contains("items")) {
+    if (is_list(doc)) {
       const Json& items = doc["items"];
       if (!items.is_array()) {
         out.push_back({label, doc});  // reported below as a bad kind

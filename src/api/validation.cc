@@ -331,10 +331,24 @@ std::vector<FieldError> validate(const ScheduledSparkApplication& app,
   if (spec.schedule.empty()) {
     c.add("spec.schedule", "required, e.g. \"@every 10m\" or \"0 3 * * *\"");
   } else if (check_schedule) {
+    const std::string tz = spec.time_zone.value_or("");
     try {
-      check_schedule(spec.schedule, spec.time_zone.value_or(""));
+      check_schedule(spec.schedule, tz);
     } catch (const Invalid& e) {
-      c.add("spec.schedule", "invalid schedule " + quoted(spec.schedule) + ": " + e.what());
+      // Blame the time zone when the schedule alone parses in local time.
+      bool schedule_ok = false;
+      if (!tz.empty()) {
+        try {
+          check_schedule(spec.schedule, "");
+          schedule_ok = true;
+        } catch (const Invalid&) {
+        }
+      }
+      if (schedule_ok) {
+        c.add("spec.timeZone", "invalid time zone " + quoted(tz) + ": " + e.what());
+      } else {
+        c.add("spec.schedule", "invalid schedule " + quoted(spec.schedule) + ": " + e.what());
+      }
     }
   }
   c.one_of("spec.concurrencyPolicy", spec.concurrency_policy, {"Allow", "Forbid", "Replace"}, true);

@@ -76,6 +76,37 @@ TEST(Manifest, ReadsMultipleDocumentsAndLists) {
   EXPECT_EQ(items[0].resource, "scheduledsparkapplications");
 }
 
+TEST(Manifest, ReadsTypedLists) {
+  std::string list = std::string("apiVersion: sparkoperator.k8s.io/v1beta2\n") +
+                     "kind: SparkApplicationList\nitems:\n- apiVersion: x/v1\n  kind: Y\n";
+  EXPECT_EQ(error_of(list),
+            "app.yaml: document 1, item 1: apiVersion \"x/v1\" is not served; use "
+            "sparkoperator.k8s.io/v1beta2");
+}
+
+TEST(Manifest, ScheduledWithRealCronParser) {
+  std::string text = R"(apiVersion: sparkoperator.k8s.io/v1beta2
+kind: ScheduledSparkApplication
+metadata:
+  name: nightly
+spec:
+  schedule: "0 3 * * *"
+  timeZone: Not/AZone
+  template:
+    type: Python
+    sparkVersion: 3.5.1
+    mainApplicationFile: local:///a.py
+)";
+  std::string e = error_of(text);
+  EXPECT_EQ(e.rfind("app.yaml: ScheduledSparkApplication/nightly: spec.timeZone: invalid time zone "
+                    "\"Not/AZone\": ",
+                    0),
+            0u)
+      << e;
+  text.replace(text.find("Not/AZone"), 9, "Europe/Paris");
+  EXPECT_EQ(parse_manifests(text, "app.yaml", "default").size(), 1u);
+}
+
 TEST(Manifest, WrongApiVersion) {
   std::string text = kPi;
   text.replace(text.find("v1beta2"), 7, "v1beta1");

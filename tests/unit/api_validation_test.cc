@@ -373,6 +373,22 @@ TEST(ApiValidation, ScheduleCheckCallback) {
                 "[bad]"));
 }
 
+TEST(ApiValidation, BadTimeZoneIsBlamedOnTimeZone) {
+  auto check = [](const std::string& expr, const std::string& tz) {
+    if (tz == "Mars/Base") throw Invalid("unknown time zone Mars/Base");
+    if (expr == "bad") throw Invalid("bad expression");
+  };
+  EXPECT_EQ(scheduled_errors([](auto& s) { s.spec.time_zone = "Mars/Base"; }, check),
+            one("spec.timeZone: invalid time zone \"Mars/Base\": unknown time zone Mars/Base"));
+  EXPECT_EQ(scheduled_errors(
+                [](auto& s) {
+                  s.spec.time_zone = "Mars/Base";
+                  s.spec.schedule = "bad";
+                },
+                check),
+            one("spec.schedule: invalid schedule \"bad\": unknown time zone Mars/Base"));
+}
+
 TEST(ApiValidation, NameHelpers) {
   EXPECT_TRUE(is_dns1035_label("a-1"));
   EXPECT_FALSE(is_dns1035_label("1-a"));
