@@ -20,6 +20,7 @@ struct AppReconciler::Ctx {
   api::SparkApplication app;
   api::SparkApplicationSpec spec;  // with defaults
   AppState observed_state;         // the state as read, before this reconcile
+  Json stored_status;              // the status as read, to skip writes that change nothing
   Time now;
 };
 
@@ -102,6 +103,7 @@ Result AppReconciler::reconcile(const std::string& ns, const std::string& name) 
     return Result::done();
   }
   c.observed_state = c.app.status.app_state.state;
+  c.stored_status = api::status_to_json(c.app.status);
   c.now = clock_.now();
 
   if (!c.app.metadata.deletion_timestamp.empty()) return handle_deletion(c);
@@ -353,6 +355,8 @@ Result AppReconciler::on_terminated(Ctx& c) {
 }
 
 bool AppReconciler::commit_status(Ctx& c) {
+  Json status = api::status_to_json(c.app.status);
+  if (status == c.stored_status) return true;  // nothing changed: no write, no new version
   try {
     Json stored = store_.update_status(kSparkApplications, api::to_json(c.app));
     AppState to = c.app.status.app_state.state;
@@ -364,6 +368,7 @@ bool AppReconciler::commit_status(Ctx& c) {
           api::to_string(to));
     }
     c.observed_state = to;
+    c.stored_status = std::move(status);
     c.app.metadata = api::meta_from_json(stored["metadata"]);
     return true;
   } catch (const Conflict&) {

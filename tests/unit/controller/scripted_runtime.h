@@ -1,0 +1,62 @@
+// A Runtime for controller unit tests: drivers whose phase the test sets by hand.
+// (End-to-end tests run real Spark through the local runtime.)
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "controller/runtime.h"
+
+namespace sp::testing {
+
+class ScriptedRuntime : public controller::Runtime {
+ public:
+  controller::SubmitResult submit(const api::SparkApplication& app,
+                                  const std::string& submission_id) override {
+    submits.push_back(submission_id);
+    if (!next_submit_error.empty()) {
+      return {false, next_submit_error, app.metadata.name + "-driver"};
+    }
+    if (!drivers.count(submission_id)) {
+      controller::DriverObservation obs;
+      obs.exists = true;
+      obs.phase = controller::DriverPhase::kPending;
+      obs.pod_name = app.metadata.name + "-driver";
+      drivers[submission_id] = obs;
+    }
+    return {true, "", app.metadata.name + "-driver"};
+  }
+
+  controller::DriverObservation observe(const api::SparkApplication& app) override {
+    auto it = drivers.find(app.status.submission_id);
+    return it == drivers.end() ? controller::DriverObservation{} : it->second;
+  }
+
+  bool delete_resources(const api::SparkApplication& app) override {
+    deletes.push_back(app.metadata.name);
+    if (!deletion_completes) return false;
+    drivers.erase(app.status.submission_id);
+    return true;
+  }
+
+  void subscribe(std::function<void(const std::string&)>) override {}
+
+  // Sets the phase of the driver of `submission_id`.
+  void set_phase(const std::string& submission_id, controller::DriverPhase phase,
+                 const std::string& message = "") {
+    auto& d = drivers[submission_id];
+    d.exists = true;
+    d.phase = phase;
+    d.message = message;
+    if (phase == controller::DriverPhase::kRunning) d.spark_application_id = "local-123";
+  }
+
+  std::map<std::string, controller::DriverObservation> drivers;
+  std::vector<std::string> submits;
+  std::vector<std::string> deletes;
+  std::string next_submit_error;
+  bool deletion_completes = true;
+};
+
+}  // namespace sp::testing
