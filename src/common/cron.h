@@ -17,7 +17,9 @@ class CronSchedule {
   // CRON_TZ= prefix in the expression wins. Throws sp::Invalid with the reason.
   static CronSchedule parse(const std::string& expr, const std::string& time_zone);
 
-  // The first activation strictly after `after`.
+  // The first activation strictly after `after`, on a whole second. Time::max() when the
+  // schedule has no activation within five years ("0 0 30 2 *"), where robfig returns Go's
+  // zero time.
   Time next(Time after) const;
 
   ~CronSchedule();

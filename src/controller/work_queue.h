@@ -6,12 +6,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <deque>
 
 namespace sp::controller {
 
@@ -28,16 +29,17 @@ class WorkQueue {
   void forget(const std::string& key);  // resets the key's backoff
   int num_requeues(const std::string& key) const;
 
-  // Blocks until a key is ready; nullopt once shut down.
+  // Blocks until a key is ready; nullopt once shut down (keys still queued are dropped).
   std::optional<std::string> get();
   void done(const std::string& key);
   void shut_down();
   size_t length() const;  // keys ready to be processed
 
  private:
-  // implementation detail; see work_queue.cc
+  // Locked state; see work_queue.cc. Behind a pointer so that length() and
+  // num_requeues() stay const while moving due keys from the waiting set.
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace sp::controller
