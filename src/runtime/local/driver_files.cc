@@ -1,0 +1,105 @@
+// Small file and /proc helpers for the local driver runner.
+#include "runtime/local/driver_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sp::local {
+
+namespace {
+
+bool write_all(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool fail(std::string* error, const std::string& what, const std::string& path) {
+  if (error) *error = what + " " + path + ": " + std::strerror(errno);
+  return false;
+}
+
+}  // namespace
+
+bool write_file_atomic(const std::string& path, const std::string& content, std::string* error) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(error, "cannot create", tmp);
+  if (!write_all(fd, content) || ::fsync(fd) != 0) {
+    fail(error, "cannot write", tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    fail(error, "cannot rename to", path);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return true;
+}
+
+std::optional<std::string> read_small_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  auto stat = read_small_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return std::nullopt;
+  // The command name (field 2) is in parentheses and may hold spaces: parse after the last ')'.
+  auto close = stat->rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat->substr(close + 1));
+  std::string state;
+  fields >> state;  // field 3
+  std::string field;
+  for (int i = 4; i < 22; ++i) fields >> field;
+  unsigned long long start = 0;
+  if (state.empty() || !(fields >> start)) return std::nullopt;
+  return ProcStat{state[0], start};
+}
+
+std::optional<unsigned long long> process_start_time(pid_t pid) {
+  auto st = read_proc_stat(pid);
+  if (!st || st->state == 'Z' || st->state == 'X' || st->state == 'x') return std::nullopt;
+  return st->start_time;
+}
+
+bool process_alive(pid_t pid, unsigned long long start_time) {
+  auto st = process_start_time(pid);
+  return st && *st == start_time;
+}
+
+std::string current_executable() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+}  // namespace sp::local
