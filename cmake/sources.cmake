@@ -4,7 +4,7 @@ file(GLOB SP_COMMON_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/common/*.cc)
 add_library(sp_common STATIC ${SP_COMMON_SRC})
 target_include_directories(sp_common PUBLIC ${CMAKE_SOURCE_DIR}/src)
 target_link_libraries(sp_common PUBLIC nlohmann_json::nlohmann_json yaml-cpp spdlog::spdlog fmt::fmt
-                      date::date-tz CURL::libcurl PkgConfig::HTTPLIB Threads::Threads)
+                      date::date-tz CURL::libcurl PkgConfig::HTTPLIB OpenSSL::Crypto Threads::Threads)
 target_compile_definitions(sp_common PUBLIC SPARKPLANE_VERSION="${PROJECT_VERSION}")
 
 file(GLOB SP_API_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/api/*.cc)
