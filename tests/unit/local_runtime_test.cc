@@ -133,7 +133,7 @@ class LocalRuntimeTest : public ::testing::Test {
 TEST_F(LocalRuntimeTest, ExitCodeLogsAndErrorMessage) {
   LocalRuntime rt(options());
   auto a =
-      app("echo to-stdout; echo \"env=$SP_SUBMISSION\";"
+      app("echo to-stdout; echo \"env=$SP_SUBMISSION\"; echo \"dir=$SPARKPLANE_DRIVER_DIR\";"
           "echo '26/11/22 02:52:31 INFO SparkContext: Running Spark version 4.1.1' >&2;"
           "echo '26/11/22 02:52:33 ERROR SparkContext: Error initializing SparkContext.' >&2;"
           "echo 'Exception in thread \"main\" java.lang.IllegalStateException: boom' >&2;"
@@ -160,7 +160,7 @@ TEST_F(LocalRuntimeTest, ExitCodeLogsAndErrorMessage) {
   EXPECT_EQ(attempts[0].dir, root_ + "/state/drivers/default/pi/001-sub-1");
   EXPECT_EQ(attempts[0].state.status, ProcessStatus::kExited);
   EXPECT_TRUE(attempts[0].started_at);
-  EXPECT_EQ(slurp(attempts[0].stdout_path), "to-stdout\nenv=sub-1\n");
+  EXPECT_EQ(slurp(attempts[0].stdout_path), "to-stdout\nenv=sub-1\ndir=" + attempts[0].dir + "\n");
   EXPECT_NE(slurp(attempts[0].stderr_path).find("ERROR SparkContext"), std::string::npos);
   EXPECT_EQ(slurp(attempts[0].dir + "/exit"), "3\n");
   auto cmd = Json::parse(slurp(attempts[0].dir + "/cmd.json"));
@@ -339,8 +339,10 @@ TEST_F(LocalRuntimeTest, FreshInstanceCanDeleteAReattachedDriver) {
 
 TEST_F(LocalRuntimeTest, LostProcessIsReported) {
   LocalRuntime rt(options());
-  auto a = app("sleep 1000");
+  std::string ready = root_ + "/ready";
+  auto a = app("touch " + ready + "; sleep 1000");
   ASSERT_TRUE(rt.submit(a, "sub-1").ok);
+  ASSERT_TRUE(wait_until([&] { return fs::exists(ready); }));
   auto shim = parse_pid_record(slurp(rt.attempts("default", "pi")[0].dir + "/pid"));
   ASSERT_TRUE(shim);
   groups_to_kill_.push_back(shim->pid);
@@ -355,6 +357,13 @@ TEST_F(LocalRuntimeTest, LostProcessIsReported) {
   EXPECT_FALSE(obs.exit_code);
   EXPECT_EQ(obs.message, "driver process lost (sparkplane was restarted and the process is gone)");
   EXPECT_EQ(rt.attempts("default", "pi")[0].state.status, ProcessStatus::kLost);
+
+  // What the lost shim started is still running; deleting the app stops it.
+  auto members = driver_group_members(shim->pid, rt.attempts("default", "pi")[0].dir);
+  EXPECT_FALSE(members.empty());  // sh, and sleep unless sh exec'd it
+  EXPECT_TRUE(rt.delete_resources(a));
+  EXPECT_TRUE(driver_group_members(shim->pid, rt.attempts("default", "pi")[0].dir).empty());
+  EXPECT_TRUE(wait_until([&] { return !group_alive(shim->pid); }));
 }
 
 TEST_F(LocalRuntimeTest, MissingCommandExits127) {

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "runtime/local/driver_files.h"
@@ -179,8 +181,64 @@ bool reap_if_zombie(pid_t pid, unsigned long long start_time) {
   return ::waitpid(pid, &status, WNOHANG) == pid;
 }
 
+std::vector<pid_t> driver_group_members(pid_t pgid, const std::string& dir) {
+  std::vector<pid_t> out;
+  if (pgid <= 0) return out;
+  const std::string marker = std::string(kDriverDirEnv) + "=" + dir;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    auto stat = read_small_file(entry.path().string() + "/stat");
+    if (!stat) continue;
+    auto close = stat->rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat->substr(close + 1));
+    std::string st;
+    long long ppid = 0, group = 0;
+    if (!(fields >> st >> ppid >> group) || group != pgid || st == "Z") continue;
+    auto environ_text = read_small_file(entry.path().string() + "/environ");
+    if (!environ_text) continue;
+    std::string_view env_view = *environ_text;
+    size_t start = 0;
+    while (start < env_view.size()) {
+      size_t end = env_view.find('\0', start);
+      if (end == std::string_view::npos) end = env_view.size();
+      if (env_view.substr(start, end - start) == marker) {
+        out.push_back(static_cast<pid_t>(std::stoll(name)));
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// A lost driver: the shim is gone, but what it started may still run in its group.
+bool stop_leftovers(const std::string& dir, pid_t pgid, std::chrono::milliseconds grace) {
+  if (driver_group_members(pgid, dir).empty()) return true;
+  auto wait_empty = [&](std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!driver_group_members(pgid, dir).empty()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return true;
+  };
+  // Signals go to the marked processes only: the group id alone could have been reused.
+  for (pid_t p : driver_group_members(pgid, dir)) ::kill(p, SIGTERM);
+  if (wait_empty(grace)) return true;
+  for (pid_t p : driver_group_members(pgid, dir)) ::kill(p, SIGKILL);
+  return wait_empty(std::chrono::milliseconds(5000));
+}
+
+}  // namespace
+
 bool stop_driver(const std::string& dir, std::chrono::milliseconds grace) {
   ProcessState state = read_process_state(dir);
+  if (state.status == ProcessStatus::kLost) return stop_leftovers(dir, state.pid, grace);
   if (state.status != ProcessStatus::kRunning) return true;
   const pid_t pid = state.pid;
   const auto start = state.start_time;

@@ -60,9 +60,14 @@ pid_t launch_shim(const std::vector<std::string>& shim_prefix, const std::string
 // start_time is 0, any zombie child with that pid). Returns true when reaped.
 bool reap_if_zombie(pid_t pid, unsigned long long start_time);
 
+// Live processes of process group `pgid` whose environment has SPARKPLANE_DRIVER_DIR=<dir>.
+std::vector<pid_t> driver_group_members(pid_t pgid, const std::string& dir);
+
 // Stops a running driver: SIGTERM to the shim (which forwards it to the group), SIGKILL to the
 // whole group after `grace`, then waits for the shim to be gone. Records exit 137 when the shim
-// was killed before writing its exit file. Returns true when nothing of the driver runs.
+// was killed before writing its exit file. For a lost driver (the shim is gone), stops what is
+// left of its group, recognised by driver_group_members. Returns true when nothing of the
+// driver runs.
 bool stop_driver(const std::string& dir, std::chrono::milliseconds grace);
 
 }  // namespace sp::local

@@ -75,6 +75,7 @@ int run_driver_shim(const std::string& dir, const std::vector<std::string>& argv
   }
   std::string error;
   pid_t self = ::getpid();
+  if (::getpgrp() != self) ::setsid();  // forwarding signals needs a group of our own
   auto start = process_start_time(self);
   if (!write_file_atomic(dir + "/" + kPidFile, format_pid_record({self, start.value_or(0)}),
                          &error)) {
@@ -92,7 +93,9 @@ int run_driver_shim(const std::string& dir, const std::vector<std::string>& argv
     write_stderr("cannot open logs in " + dir + ": " + std::strerror(errno));
     return 1;
   }
-  std::vector<std::string> env_strings = merged_environment(env);
+  std::map<std::string, std::string> child_env = env;
+  child_env[kDriverDirEnv] = dir;
+  std::vector<std::string> env_strings = merged_environment(child_env);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);

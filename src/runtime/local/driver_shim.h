@@ -22,6 +22,10 @@ inline constexpr const char* kShimLogFile = "shim.log";  // the shim's own outpu
 inline constexpr const char* kCmdFile = "cmd.json";
 inline constexpr const char* kStartedFile = "started";
 
+// Set in the driver's environment to the attempt dir: marks the processes of a driver, so that
+// those left behind by a shim that died can still be found and stopped.
+inline constexpr const char* kDriverDirEnv = "SPARKPLANE_DRIVER_DIR";
+
 struct PidRecord {
   pid_t pid = 0;
   unsigned long long start_time = 0;
@@ -30,8 +34,9 @@ std::string format_pid_record(const PidRecord& r);
 std::optional<PidRecord> parse_pid_record(const std::string& text);
 std::optional<int> parse_exit_record(const std::string& text);
 
-// Runs argv (searched in PATH) with `env` added to the environment; returns the exit code
-// written to <dir>/exit. The caller is expected to be a process group leader.
+// Runs argv (searched in PATH) with `env` (and SPARKPLANE_DRIVER_DIR=<dir>) added to the
+// environment; returns the exit code written to <dir>/exit. Becomes a session leader first
+// when it is not already the leader of its process group.
 int run_driver_shim(const std::string& dir, const std::vector<std::string>& argv,
                     const std::map<std::string, std::string>& env);
 

@@ -311,9 +311,8 @@ bool LocalRuntime::delete_resources(const api::SparkApplication& app) {
   bool all_gone = true;
   for (const auto& attempt : list_attempt_dirs(app_dir(ns, app.metadata.name))) {
     ProcessState state = state_of(attempt.dir);
-    if (state.status != ProcessStatus::kRunning && state.status != ProcessStatus::kStarting) {
-      continue;
-    }
+    if (state.status == ProcessStatus::kExited) continue;
+    if (state.status == ProcessStatus::kLost && state.pid == 0) continue;
     if (!stop_driver(attempt.dir, opts_.kill_grace)) {
       spdlog::warn("{}/{}: driver attempt {} (pid {}) did not stop", ns, app.metadata.name,
                    attempt.number, state.pid);
