@@ -243,7 +243,8 @@ void validate_spec(const SparkApplicationSpec& spec, const std::string& prefix,
   Checker c(errors);
   const std::string p = prefix + ".";
   c.one_of(p + "type", spec.type, {"Java", "Scala", "Python", "R"}, true);
-  if (!spec.spark_version || spec.spark_version->empty()) c.add(p + "sparkVersion", "required");
+  // sparkVersion is required by Kubeflow's CRD schema but not needed here: a manifest without it
+  // is accepted (only the pod template check below reads it).
   c.one_of(p + "mode", spec.mode, {"cluster", "client", "in-cluster-client"}, true);
   c.one_of(p + "imagePullPolicy", spec.image_pull_policy.value_or(""),
            {"Always", "IfNotPresent", "Never"}, true);
