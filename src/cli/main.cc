@@ -1,6 +1,4 @@
-#include <cstdio>
+// `sparkplane`: every subcommand of the binary; see cli/cli.h for the verbs and exit codes.
+#include "cli/cli.h"
 
-int main() {
-  std::puts("sparkplane");
-  return 0;
-}
+int main(int argc, char** argv) { return sp::cli::run_cli(argc, argv); }
