@@ -163,6 +163,11 @@ TEST_F(LocalRuntimeTest, ExitCodeLogsAndErrorMessage) {
   EXPECT_EQ(slurp(attempts[0].stdout_path), "to-stdout\nenv=sub-1\ndir=" + attempts[0].dir + "\n");
   EXPECT_NE(slurp(attempts[0].stderr_path).find("ERROR SparkContext"), std::string::npos);
   EXPECT_EQ(slurp(attempts[0].dir + "/exit"), "3\n");
+  auto listed = list_attempts(root_ + "/state", "default", "pi");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].stderr_path, attempts[0].stderr_path);
+  EXPECT_EQ(listed[0].state.exit_code, std::optional<int>(3));
+  EXPECT_TRUE(list_attempts(root_ + "/state", "default", "other").empty());
   auto cmd = Json::parse(slurp(attempts[0].dir + "/cmd.json"));
   EXPECT_EQ(cmd["submissionId"], "sub-1");
   EXPECT_EQ(cmd["app"], "default/pi");

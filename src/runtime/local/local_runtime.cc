@@ -328,22 +328,31 @@ void LocalRuntime::subscribe(std::function<void(const std::string& key)> on_chan
   subscribers_.push_back(std::move(on_change));
 }
 
-std::vector<AttemptInfo> LocalRuntime::attempts(const std::string& ns,
-                                                const std::string& name) const {
+std::vector<AttemptInfo> list_attempts(const std::string& state_dir, const std::string& ns,
+                                       const std::string& name) {
   std::vector<AttemptInfo> out;
   if (!safe_path_part(ns) || !safe_path_part(name)) return out;
-  for (const auto& a : list_attempt_dirs(app_dir(ns, name))) {
+  for (const auto& a : list_attempt_dirs(state_dir + "/drivers/" + ns + "/" + name)) {
     AttemptInfo info;
     info.number = a.number;
     info.submission_id = a.submission_id;
     info.dir = a.dir;
     info.stdout_path = a.dir + "/" + kStdoutFile;
     info.stderr_path = a.dir + "/" + kStderrFile;
-    info.state = state_of(a.dir);
+    info.state = read_process_state(a.dir);
     if (auto started = read_small_file(a.dir + "/" + kStartedFile)) {
       info.started_at = parse_rfc3339(last_line(*started));
     }
     out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<AttemptInfo> LocalRuntime::attempts(const std::string& ns,
+                                                const std::string& name) const {
+  auto out = list_attempts(opts_.state_dir, ns, name);
+  for (auto& info : out) {
+    if (info.state.status == ProcessStatus::kLost) info.state = state_of(info.dir);
   }
   return out;
 }

@@ -50,6 +50,10 @@ struct AttemptInfo {
   std::optional<Time> started_at;
 };
 
+// The attempts of an app read from the state dir alone (no runtime needed), oldest first.
+std::vector<AttemptInfo> list_attempts(const std::string& state_dir, const std::string& ns,
+                                       const std::string& name);
+
 class LocalRuntime final : public controller::Runtime {
  public:
   explicit LocalRuntime(LocalRuntimeOptions opts);
