@@ -1,17 +1,13 @@
 // `sparkplane run-driver --dir <attempt dir> -- <argv...>`: the driver shim the local runtime
-// starts in its own session (see src/runtime/local/driver_shim.h). Self-contained so that
-// main.cc only needs to dispatch to it before regular flag parsing, e.g.
-//   namespace sp::cli { int run_driver_command(int argc, char** argv); }
-//   if (argc > 1 && std::string_view(argv[1]) == "run-driver") return run_driver_command(argc,
-//   argv);
+// starts in its own session (see src/runtime/local/driver_shim.h). run_cli() dispatches to it
+// before flag parsing, since everything after `--` belongs to spark-submit.
 #include <string>
 #include <vector>
 
+#include "cli/cli.h"
 #include "runtime/local/driver_shim.h"
 
 namespace sp::cli {
-
-int run_driver_command(int argc, char** argv);
 
 // argv[0] is the binary and argv[1] "run-driver"; the rest is "--dir <dir> -- <command...>".
 int run_driver_command(int argc, char** argv) {
