@@ -158,8 +158,9 @@ std::vector<Json> ApiClient::events(const std::string& ns, const std::string& na
   auto r = http_.get("/api/v1/namespaces/" + url_encode(ns) +
                      "/events?fieldSelector=" + url_encode("involvedObject.name=" + name));
   check(r);
+  Json body = Json::parse(r.body);
   std::vector<Json> items;
-  for (auto& item : Json::parse(r.body)["items"]) items.push_back(std::move(item));
+  for (auto& item : body["items"]) items.push_back(std::move(item));
   return items;
 }
 

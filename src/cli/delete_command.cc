@@ -18,7 +18,7 @@ void add_delete_command(CLI::App& app, GlobalOptions& g) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("delete", "Delete resources (a running driver is stopped)");
-  cmd->add_option("args", a->words, "TYPE NAME..., or TYPE/NAME...")->required();
+  cmd->add_option("resources", a->words, "TYPE NAME..., or TYPE/NAME...")->required();
   cmd->add_flag("--wait", a->wait, "return only once the resources are gone");
   cmd->add_flag("--ignore-not-found", a->ignore_not_found, "no error when a resource is missing");
   cmd->add_option("--timeout", a->timeout, "how long --wait waits (e.g. 60s, 5m)")

@@ -105,7 +105,7 @@ void describe_events(std::ostringstream& out, const std::vector<Json>& events, T
 void add_describe_command(CLI::App& app, GlobalOptions& g) {
   auto words = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("describe", "Show one resource in detail, with its events");
-  cmd->add_option("args", *words, "TYPE NAME, or TYPE/NAME")->required();
+  cmd->add_option("resource", *words, "TYPE NAME, or TYPE/NAME")->required();
   cmd->footer(kExitCodesHelp);
   cmd->callback([&g, words] {
     const ResourceType* type = nullptr;

@@ -18,7 +18,7 @@ void add_get_command(CLI::App& app, GlobalOptions& g) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
       "get", "List resources, or show some by name (sparkapp, scheduledsparkapp)");
-  cmd->add_option("args", a->words, "TYPE [NAME...], or TYPE/NAME...")->required();
+  cmd->add_option("resources", a->words, "TYPE [NAME...], or TYPE/NAME...")->required();
   cmd->add_option("-o,--output", a->output, "output format: wide, json, yaml, name");
   cmd->add_flag("-A,--all-namespaces", a->all_namespaces, "list across every namespace");
   cmd->add_option("-l,--selector", a->selector, "label selector, e.g. team=a,env=prod");

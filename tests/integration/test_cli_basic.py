@@ -1,0 +1,134 @@
+"""End-to-end checks of the client verbs against `sparkplane up` (no Spark needed: the
+application is only created, listed, described and deleted; its driver may fail to start).
+
+Runs the binary from $SPARKPLANE_BIN with a temporary --state-dir and a free port.
+"""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+BIN = os.environ.get("SPARKPLANE_BIN", "build/sparkplane")
+
+APP = """\
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata:
+  name: spark-pi
+spec:
+  type: Scala
+  mode: cluster
+  sparkVersion: "3.5.1"
+  mainClass: org.apache.spark.examples.SparkPi
+  mainApplicationFile: local:///nonexistent/spark-examples.jar
+  arguments: ["10"]
+  driver:
+    cores: 1
+    coress: 2
+    memory: 512m
+  executor:
+    instances: 1
+"""
+
+
+def _up_available():
+    try:
+        out = subprocess.run([BIN, "up", "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and "--listen" in out.stdout
+
+
+# TEMPORARY: `sparkplane up` is wired by the lead engineer; until it exists these tests xfail.
+pytestmark = pytest.mark.xfail(not _up_available(), reason="`sparkplane up` not available yet",
+                               run=False)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    state = tempfile.mkdtemp(prefix="sp-cli-")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([BIN, "up", "--listen", f"127.0.0.1:{port}", "--state-dir", state],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/readyz", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("sparkplane up did not become ready: " + proc.stdout.read().decode())
+    yield url, state
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def sp(server, *args, stdin=None):
+    url, _ = server
+    return subprocess.run([BIN, "--server", url, *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_apply_get_describe_delete(server):
+    r = sp(server, "apply", "-f", "-", stdin=APP)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "sparkapplication.sparkoperator.k8s.io/spark-pi created"
+    assert 'unknown field "spec.driver.coress"' in r.stderr
+
+    again = sp(server, "apply", "-f", "-", stdin=APP)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "sparkapplication.sparkoperator.k8s.io/spark-pi unchanged"
+
+    changed = sp(server, "apply", "-f", "-", stdin=APP.replace('["10"]', '["20"]'))
+    assert changed.stdout.strip() == "sparkapplication.sparkoperator.k8s.io/spark-pi configured"
+
+    table = sp(server, "get", "sparkapp")
+    assert table.returncode == 0, table.stderr
+    header = table.stdout.splitlines()[0].split()
+    assert header == ["NAME", "STATUS", "ATTEMPTS", "START", "FINISH", "AGE"]
+    assert table.stdout.splitlines()[1].startswith("spark-pi ")
+
+    assert sp(server, "get", "sparkapp/spark-pi", "-o", "name").stdout.strip() == \
+        "sparkapplication.sparkoperator.k8s.io/spark-pi"
+    d = sp(server, "describe", "sparkapp", "spark-pi")
+    assert d.returncode == 0, d.stderr
+    assert "Name:" in d.stdout and "spark-pi" in d.stdout and "Events:" in d.stdout
+
+    gone = sp(server, "delete", "sparkapp", "spark-pi", "--wait", "--timeout", "60s")
+    assert gone.returncode == 0, gone.stderr
+    assert sp(server, "get", "sparkapp", "spark-pi").returncode == 3
+
+
+def test_exit_codes(server):
+    missing = sp(server, "get", "sparkapp", "nope")
+    assert missing.returncode == 3
+    assert missing.stderr.startswith("error: ")
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+    bad = sp(server, "apply", "-f", "-", stdin=APP.replace("cores: 1", "cores: -1"))
+    assert bad.returncode == 2
+    assert "spec.driver.cores" in bad.stderr
+
+    assert sp(server, "get", "pods").returncode == 2
+    assert sp(server, "wait", "nope", "--for=state=COMPLETED", "--timeout=2s").returncode == 3
+
+    unreachable = subprocess.run([BIN, "--server", "http://127.0.0.1:1", "get", "sparkapp"],
+                                 capture_output=True, text=True, timeout=30)
+    assert unreachable.returncode == 4
+    assert "cannot reach sparkplane" in unreachable.stderr
