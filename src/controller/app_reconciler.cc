@@ -277,8 +277,9 @@ Result AppReconciler::observe_driver(Ctx& c) {
       st.termination_time.empty()) {
     st.termination_time = format_rfc3339(obs.finished_at.value_or(c.now));
   }
+  const AppState before = c.observed_state;
   if (!commit_status(c)) return Result::now();
-  if (next != c.observed_state) {
+  if (next != before) {
     auto ev = driver_event_for(next);
     std::string msg = "Driver " + st.driver_info.pod_name + " is " + api::to_string(next);
     if (next == AppState::kFailing && !obs.message.empty()) msg += ": " + obs.message;
