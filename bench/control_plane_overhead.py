@@ -1,7 +1,7 @@
 """The embedded control plane's own overhead, next to Spark's.
 
 1. Submission latency: time from `sparkplane apply` returning to the driver's spark-submit
-   process being started (read from the attempt's `started` file the driver shim writes),
+   process being started (read from the attempt's `launched` file the driver shim writes),
    against the time spark-submit itself then takes to start Spark (first line of its log
    with 'Submitted application'), so the ratio says how much of a run's start is ours.
 2. Footprint of `sparkplane up`: RSS and CPU when idle, empty and holding 1,000 stored
@@ -94,7 +94,7 @@ def submission_latency(up, runs):
         while not app_dir.exists() or not any(app_dir.iterdir()):
             time.sleep(0.0005)
         attempt = sorted(app_dir.iterdir())[0]
-        started = float(wait_file(attempt / "started").split()[0])
+        started = float(wait_file(attempt / "launched").split()[0])
         ours.append((started - applied) * 1000)
         # spark-submit's own start: until the SparkContext is up
         deadline = time.time() + 120

@@ -1,6 +1,10 @@
 // The driver shim: pid file, logs, signal forwarding, exit file.
 #include "runtime/local/driver_shim.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -122,6 +126,7 @@ int run_driver_shim(const std::string& dir, const std::vector<std::string>& argv
   sigaddset(&term, SIGTERM);
   sigaddset(&term, SIGINT);
   ::sigprocmask(SIG_BLOCK, &term, &old);
+  const auto launched = std::chrono::system_clock::now();
   pid_t child = ::fork();
   if (child == 0) {
     ::signal(SIGTERM, SIG_DFL);
@@ -149,6 +154,15 @@ int run_driver_shim(const std::string& dir, const std::vector<std::string>& argv
   ::close(err_fd);
   ::close(null_fd);
 
+  if (child > 0) {
+    // When spark-submit was started, for `sparkplane describe` and the overhead benchmark.
+    std::string ignored_error;
+    write_file_atomic(
+        dir + "/" + kLaunchedFile,
+        fmt::format("{:.6f} {}\n",
+                    std::chrono::duration<double>(launched.time_since_epoch()).count(), child),
+        &ignored_error);
+  }
   int code = 1;
   if (child < 0) {
     write_stderr(std::string("fork failed: ") + std::strerror(fork_errno));

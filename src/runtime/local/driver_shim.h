@@ -21,6 +21,8 @@ inline constexpr const char* kStderrFile = "stderr.log";
 inline constexpr const char* kShimLogFile = "shim.log";  // the shim's own output
 inline constexpr const char* kCmdFile = "cmd.json";
 inline constexpr const char* kStartedFile = "started";
+// Written by the shim when it starts spark-submit: "<epoch seconds.micros> <pid>\n".
+inline constexpr const char* kLaunchedFile = "launched";
 
 // Set in the driver's environment to the attempt dir: marks the processes of a driver, so that
 // those left behind by a shim that died can still be found and stopped.

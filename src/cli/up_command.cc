@@ -1,0 +1,155 @@
+// `sparkplane up`: the embedded control plane in one process: the SQLite store, the controller,
+// the local spark-submit runtime and the Kubernetes-style API, on one port.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "controller/manager.h"
+#include "runtime/local/api_server.h"
+#include "runtime/local/database.h"
+#include "runtime/local/local_runtime.h"
+#include "runtime/local/owner_gc.h"
+#include "runtime/local/spark_env.h"
+#include "runtime/local/sqlite_store.h"
+
+namespace sp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct UpOptions {
+  std::string listen = "127.0.0.1:18080";
+  std::string state_dir;
+  std::string event_log_dir;
+  std::string log_level = "info";
+  int workers = 4;
+};
+
+// The driver logs the API serves are the local runtime's attempt files.
+class RuntimeLogs final : public local::LogSource {
+ public:
+  explicit RuntimeLogs(const local::LocalRuntime& runtime) : runtime_(runtime) {}
+  std::vector<local::LogAttempt> attempts(const std::string& ns, const std::string& name) override {
+    std::vector<local::LogAttempt> out;
+    for (const auto& a : runtime_.attempts(ns, name)) {
+      out.push_back({a.number, a.stdout_path, a.stderr_path});
+    }
+    return out;
+  }
+
+ private:
+  const local::LocalRuntime& runtime_;
+};
+
+std::string default_state_dir() {
+  if (const char* home = std::getenv("SPARKPLANE_HOME"); home && *home) return home;
+  return ".sparkplane";
+}
+
+void run_up(const UpOptions& o) {
+  // Signals are taken by sigwait below: block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  init_logging(o.log_level);
+  const fs::path state = fs::absolute(o.state_dir.empty() ? default_state_dir() : o.state_dir);
+  const fs::path events =
+      o.event_log_dir.empty() ? state / "spark-events" : fs::absolute(o.event_log_dir);
+  auto [host, port] = local::parse_listen_address(o.listen);
+
+  local::Database db(state);  // takes the state dir's lock; a clear error if it is held
+  std::error_code ec;
+  fs::create_directories(events, ec);
+  if (ec)
+    throw Error("cannot create the event log directory " + events.string() + ": " + ec.message() +
+                " (use --event-log-dir)");
+
+  std::string spark_problem;
+  if (!local::find_spark_env(local::process_env(), &spark_problem)) {
+    spdlog::warn("{}; applications will fail to submit until this is fixed", spark_problem);
+  }
+
+  SystemClock clock;
+  local::SqliteStore store(db, clock);
+  MetricsRegistry metrics;
+  local::LocalRuntimeOptions ro;
+  ro.state_dir = state.string();
+  ro.event_log_dir = events.string();
+  ro.working_dir = fs::current_path().string();
+  local::LocalRuntime runtime(ro);
+  RuntimeLogs logs(runtime);
+  local::ApiServer server(
+      store,
+      [&store](const std::string& ns, const std::string& name) {
+        return store.list_events(ns, name);
+      },
+      logs, [&metrics] { return metrics.render(); });
+  const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
+
+  local::OwnerGarbageCollector gc(store);
+  gc.start();
+  controller::ManagerOptions mo;
+  mo.workers = o.workers;
+  controller::Manager manager(store, runtime, clock, metrics, mo);
+  manager.start();
+  server.start();
+  spdlog::info("sparkplane up: serving http://{}:{} (state {}, event logs {})", host, bound,
+               state.string(), events.string());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info(
+      "sparkplane up: stopping on signal {}; running drivers keep running and are "
+      "re-attached at the next start",
+      sig);
+  server.stop();
+  manager.stop();
+  gc.stop();
+}
+
+}  // namespace
+
+void add_up_command(CLI::App& app, GlobalOptions& /*g*/) {
+  auto opts = std::make_shared<UpOptions>();
+  auto* cmd = app.add_subcommand(
+      "up", "Run the embedded control plane: store, controller, local Spark runtime and API");
+  cmd->add_option("--listen", opts->listen, "address to serve the API on")->capture_default_str();
+  cmd->add_option("--state-dir", opts->state_dir,
+                  "where state, driver logs and event logs live (default $SPARKPLANE_HOME or "
+                  "./.sparkplane)");
+  cmd->add_option("--event-log-dir", opts->event_log_dir,
+                  "Spark event log directory (default <state-dir>/spark-events)");
+  cmd->add_option("--log-level", opts->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  cmd->add_option("--workers", opts->workers, "reconcile workers")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->callback([opts] { run_up(*opts); });
+}
+
+void add_run_driver_command(CLI::App& app) {
+  app.add_subcommand("run-driver",
+                     "(internal) supervise one driver process: run-driver --dir DIR -- ARGV...")
+      ->group("")
+      ->allow_extras();
+}
+
+void add_version_command(CLI::App& app) {
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::cout << "sparkplane " << SPARKPLANE_VERSION << "\n";
+  });
+}
+
+}  // namespace sp::cli
