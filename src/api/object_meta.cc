@@ -95,4 +95,15 @@ Json meta_to_json(const ObjectMeta& m) {
   return j;
 }
 
+Json object_to_json(const char* api_version, const char* kind, const ObjectMeta& meta,
+                    const Json& spec, Json status) {
+  Json j = Json::object();
+  j["apiVersion"] = api_version;
+  j["kind"] = kind;
+  j["metadata"] = meta_to_json(meta);
+  j["spec"] = spec;
+  if (!status.empty()) j["status"] = std::move(status);
+  return j;
+}
+
 }  // namespace sp::api

@@ -39,6 +39,10 @@ struct ObjectMeta {
 ObjectMeta meta_from_json(const Json& j);
 Json meta_to_json(const ObjectMeta& m);
 
+// A whole object: apiVersion, kind, metadata, spec, and status unless empty.
+Json object_to_json(const char* api_version, const char* kind, const ObjectMeta& meta,
+                    const Json& spec, Json status);
+
 // "namespace/name", the key used by the work queue and stores.
 inline std::string object_key(const ObjectMeta& m) { return m.namespace_ + "/" + m.name; }
 

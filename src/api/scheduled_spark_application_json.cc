@@ -38,14 +38,8 @@ ScheduledSparkApplication scheduled_spark_application_from_json(const Json& obj)
 }
 
 Json to_json(const ScheduledSparkApplication& app) {
-  Json j = Json::object();
-  j["apiVersion"] = kApiVersion;
-  j["kind"] = kScheduledSparkApplicationKind;
-  j["metadata"] = meta_to_json(app.metadata);
-  j["spec"] = app.spec_raw;
-  Json status = status_to_json(app.status);
-  if (!status.empty()) j["status"] = std::move(status);
-  return j;
+  return object_to_json(kApiVersion, kScheduledSparkApplicationKind, app.metadata, app.spec_raw,
+                        status_to_json(app.status));
 }
 
 // Every field has omitempty in Go; zero times are left out.

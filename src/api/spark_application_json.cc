@@ -221,14 +221,8 @@ SparkApplication spark_application_from_json(const Json& obj) {
 }
 
 Json to_json(const SparkApplication& app) {
-  Json j = Json::object();
-  j["apiVersion"] = kApiVersion;
-  j["kind"] = kSparkApplicationKind;
-  j["metadata"] = meta_to_json(app.metadata);
-  j["spec"] = app.spec_raw;
-  Json status = status_to_json(app.status);
-  if (!status.empty()) j["status"] = std::move(status);
-  return j;
+  return object_to_json(kApiVersion, kSparkApplicationKind, app.metadata, app.spec_raw,
+                        status_to_json(app.status));
 }
 
 }  // namespace sp::api

@@ -2,12 +2,10 @@
 log; a failing one through its retries to FAILED; a scheduled one through two runs."""
 import json
 import time
+import urllib.request
+from pathlib import Path
 
 from conftest import REPO, spark_app
-
-
-def states_seen(stderr):
-    return [line.split()[0] for line in stderr.splitlines() if line and line.split()[0].isupper()]
 
 
 def test_spark_pi_runs_to_completed(server):
@@ -30,9 +28,12 @@ def test_spark_pi_runs_to_completed(server):
     assert logs, list((server.state_dir / "spark-events").iterdir())
     out = server.cli("logs", "pi", "--stdout").stdout
     assert "Pi is roughly 3.1" in out
-    metrics = server.cli("get", "--raw", "/metrics", check=False)
-    if metrics.returncode == 0:
-        assert "spark_application_success_count 1" in metrics.stdout
+    with urllib.request.urlopen(server.url + "/metrics", timeout=5) as r:
+        metrics = r.read().decode()
+    for line in ["spark_application_count 1", "spark_application_submit_count 1",
+                 "spark_application_success_count 1", "spark_application_running_count 0",
+                 "spark_application_start_latency_seconds_count 1"]:
+        assert line in metrics, metrics
 
 
 def test_failing_app_is_retried_then_failed(server):
@@ -75,3 +76,43 @@ def test_scheduled_app_runs_twice(server):
             server.cli("get", "sparkapp", "-o", "json").stdout).get("items"):
         time.sleep(0.5)
     assert not json.loads(server.cli("get", "sparkapp", "-o", "json").stdout).get("items")
+
+
+def test_wordcount_example_runs_from_the_repository(server):
+    # The example manifest as shipped; its paths are relative to where `up` runs (the repo).
+    server.cli("apply", "-f", "examples/wordcount.yaml")
+    r = server.wait_state("wordcount", "COMPLETED")
+    assert r.returncode == 0, r.stderr + server.tail()
+    out = server.cli("logs", "wordcount", "--stdout").stdout
+    assert "runs\t3" in out, out
+
+
+def test_deleting_a_running_app_kills_its_process_group(server):
+    doc = spark_app("doomed", "pi.py")
+    doc["spec"]["mainApplicationFile"] = str(REPO / "tests/integration/apps/slow.py")
+    doc["spec"]["arguments"] = ["120"]
+    server.apply(doc)
+    deadline = time.time() + 120
+    while server.get("doomed").get("status", {}).get("applicationState", {}).get("state") \
+            != "RUNNING":
+        assert time.time() < deadline, server.tail()
+        time.sleep(0.2)
+    attempt = next((server.state_dir / "drivers" / "default" / "doomed").iterdir())
+    group = int((attempt / "pid").read_text().split()[0])
+    assert members(group), "the driver's process group should be running"
+    server.cli("delete", "sparkapp", "doomed", "--wait", "--timeout", "60s")
+    assert server.cli("get", "sparkapp", "doomed", check=False).returncode == 3
+    assert not members(group), members(group)
+
+
+def members(pgid):
+    """Live (not zombie) processes of a process group."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(stat.parent.name)
+    return out

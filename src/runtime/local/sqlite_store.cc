@@ -1,5 +1,7 @@
 #include "runtime/local/sqlite_store.h"
 
+#include <tuple>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -104,6 +106,17 @@ Json parse_body(const std::string& text, const std::string& what) {
   } catch (const Json::exception& e) {
     throw Error("state database: " + what + " has an unreadable body: " + e.what());
   }
+}
+
+// The namespace, name and resourceVersion an update names; throws Invalid when absent.
+std::tuple<std::string, std::string, std::string> update_target(const std::string& resource,
+                                                                const Json& obj) {
+  if (!obj.is_object()) throw Invalid(resource + ": the object must be a JSON object");
+  std::string name = meta_string(obj, "name");
+  if (name.empty()) throw Invalid(resource + ": metadata.name: Required value");
+  std::string ns = meta_string(obj, "namespace");
+  if (ns.empty()) ns = "default";
+  return {ns, name, meta_string(obj, "resourceVersion")};
 }
 
 }  // namespace
@@ -237,29 +250,29 @@ Json SqliteStore::create(const std::string& resource, const Json& obj) {
   return body;
 }
 
+SqliteStore::Stored SqliteStore::load_for_update(const std::string& resource, const std::string& ns,
+                                                 const std::string& name, const std::string& rv) {
+  auto stored = load(resource, ns, name);
+  if (!stored) throw NotFound(quoted(resource, name) + " not found");
+  if (rv.empty()) {
+    throw Conflict(quoted(resource, name) +
+                   ": metadata.resourceVersion must be specified for an update");
+  }
+  if (rv != std::to_string(stored->resource_version)) {
+    throw Conflict("Operation cannot be fulfilled on " + quoted(resource, name) + ": " + kModified);
+  }
+  return std::move(*stored);
+}
+
 Json SqliteStore::update(const std::string& resource, const Json& obj) {
-  if (!obj.is_object()) throw Invalid(resource + ": the object must be a JSON object");
-  const std::string name = meta_string(obj, "name");
-  if (name.empty()) throw Invalid(resource + ": metadata.name: Required value");
-  std::string ns = meta_string(obj, "namespace");
-  if (ns.empty()) ns = "default";
-  const std::string rv = meta_string(obj, "resourceVersion");
+  const auto [ns, name, rv] = update_target(resource, obj);
 
   Json body = obj;
   Change::Type change;
   {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    auto stored = load(resource, ns, name);
-    if (!stored) throw NotFound(quoted(resource, name) + " not found");
-    if (rv.empty()) {
-      throw Conflict(quoted(resource, name) +
-                     ": metadata.resourceVersion must be specified for an update");
-    }
-    if (rv != std::to_string(stored->resource_version)) {
-      throw Conflict("Operation cannot be fulfilled on " + quoted(resource, name) + ": " +
-                     kModified);
-    }
+    std::optional<Stored> stored = load_for_update(resource, ns, name, rv);
     const Json& old_meta = stored->body["metadata"];
     if (!stored->deletion_time.empty()) {
       const Json old_f = member_or_null(old_meta, "finalizers");
@@ -318,27 +331,13 @@ Json SqliteStore::update(const std::string& resource, const Json& obj) {
 }
 
 Json SqliteStore::update_status(const std::string& resource, const Json& obj) {
-  if (!obj.is_object()) throw Invalid(resource + ": the object must be a JSON object");
-  const std::string name = meta_string(obj, "name");
-  if (name.empty()) throw Invalid(resource + ": metadata.name: Required value");
-  std::string ns = meta_string(obj, "namespace");
-  if (ns.empty()) ns = "default";
-  const std::string rv = meta_string(obj, "resourceVersion");
+  const auto [ns, name, rv] = update_target(resource, obj);
 
   Json body;
   {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    auto stored = load(resource, ns, name);
-    if (!stored) throw NotFound(quoted(resource, name) + " not found");
-    if (rv.empty()) {
-      throw Conflict(quoted(resource, name) +
-                     ": metadata.resourceVersion must be specified for an update");
-    }
-    if (rv != std::to_string(stored->resource_version)) {
-      throw Conflict("Operation cannot be fulfilled on " + quoted(resource, name) + ": " +
-                     kModified);
-    }
+    std::optional<Stored> stored = load_for_update(resource, ns, name, rv);
     body = stored->body;
     if (obj.contains("status")) {
       body["status"] = obj["status"];

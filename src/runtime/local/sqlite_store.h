@@ -57,6 +57,10 @@ class SqliteStore final : public controller::Store {
   struct Stored;
   std::optional<Stored> load(const std::string& resource, const std::string& ns,
                              const std::string& name);
+  // The stored object an update of (ns, name) at resourceVersion rv applies to: NotFound when
+  // absent, Conflict when rv is empty or stale. Call with mu_ held, inside a transaction.
+  Stored load_for_update(const std::string& resource, const std::string& ns,
+                         const std::string& name, const std::string& rv);
   int64_t next_resource_version();
   void write(const std::string& resource, const Json& body, bool insert);
   void erase(const std::string& resource, const std::string& ns, const std::string& name);
