@@ -29,16 +29,17 @@ echo
 sp get sparkapp spark-pi -o wide
 echo
 
-status=$(sp get sparkapp spark-pi -o json)
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1" <<<"$status"; }
-app_id=$(field 'd["status"].get("sparkApplicationId","")')
-started=$(field 'd["status"]["lastSubmissionAttemptTime"]')
-ended=$(field 'd["status"]["terminationTime"]')
-duration=$(python3 -c "from datetime import datetime as D; import sys; f=lambda s: D.strptime(s,'%Y-%m-%dT%H:%M:%SZ'); print(int((f(sys.argv[2])-f(sys.argv[1])).total_seconds()))" "$started" "$ended")
+# App id and duration (submission to driver exit) from the application's status.
+read -r app_id duration < <(sp get sparkapp spark-pi -o json | python3 -c '
+import json, sys
+from datetime import datetime
+s = json.load(sys.stdin)["status"]
+t = lambda k: datetime.strptime(s[k], "%Y-%m-%dT%H:%M:%SZ")
+print(s.get("sparkApplicationId", "-"), int((t("terminationTime") - t("lastSubmissionAttemptTime")).total_seconds()))')
 result=$(sp logs spark-pi --stdout | grep -m1 'Pi is roughly' || true)
 eventlog=$(ls -d "$STATE"/spark-events/*"$app_id"* 2>/dev/null | head -1)
 
-echo "== result:     ${result:-<no Pi line in the driver's stdout: see sparkplane logs spark-pi>}"
+echo "== result:     ${result:-<no Pi line in the driver stdout: see sparkplane logs spark-pi>}"
 echo "== duration:   ${duration}s (submission to driver exit)"
 echo "== app id:     $app_id"
 echo "== event log:  ${eventlog:-<not found under $STATE/spark-events>}"

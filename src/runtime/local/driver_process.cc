@@ -68,7 +68,7 @@ ProcessState read_process_state(const std::string& dir) {
       return state;
     }
   }
-  if (pid && process_alive(pid->pid, pid->start_time)) {
+  if (pid.has_value() && process_alive(state.pid, state.start_time)) {
     state.status = ProcessStatus::kRunning;
     return state;
   }
