@@ -15,20 +15,33 @@ file(GLOB SP_CONTROLLER_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/controller
 add_library(sp_controller STATIC ${SP_CONTROLLER_SRC})
 target_link_libraries(sp_controller PUBLIC sp_api)
 
+file(GLOB SP_STORAGE_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/storage/*.cc)
+add_library(sp_storage STATIC ${SP_STORAGE_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
+target_link_libraries(sp_storage PUBLIC sp_common)
+
+file(GLOB SP_EVENTLOG_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/eventlog/*.cc)
+add_library(sp_eventlog STATIC ${SP_EVENTLOG_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
+target_link_libraries(sp_eventlog PUBLIC sp_storage PkgConfig::ZSTD PkgConfig::LZ4 PkgConfig::SNAPPY
+                      PkgConfig::XXHASH PkgConfig::LZF)
+
+file(GLOB SP_HISTORY_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/history/*.cc)
+add_library(sp_history STATIC ${SP_HISTORY_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
+target_link_libraries(sp_history PUBLIC sp_eventlog simdjson::simdjson)
+
 file(GLOB SP_LOCAL_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/runtime/local/*.cc)
 add_library(sp_runtime_local STATIC ${SP_LOCAL_SRC})
 target_link_libraries(sp_runtime_local PUBLIC sp_controller SQLite::SQLite3)
 
 file(GLOB SP_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.cc)
 add_executable(sparkplane ${SP_CLI_SRC})
-target_link_libraries(sparkplane PRIVATE sp_runtime_local CLI11::CLI11)
+target_link_libraries(sparkplane PRIVATE sp_runtime_local sp_history CLI11::CLI11)
 
 if(SPARKPLANE_TESTS)
   enable_testing()
   find_package(GTest REQUIRED)
   file(GLOB_RECURSE SP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/*.cc)
   add_executable(unit_tests ${SP_UNIT_TESTS})
-  target_link_libraries(unit_tests PRIVATE sp_runtime_local GTest::gtest GTest::gtest_main GTest::gmock)
+  target_link_libraries(unit_tests PRIVATE sp_runtime_local sp_history GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(unit_tests PRIVATE SPARKPLANE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   include(GoogleTest)
   gtest_discover_tests(unit_tests DISCOVERY_TIMEOUT 60)
@@ -39,6 +52,6 @@ if(SPARKPLANE_BENCH)
   foreach(src ${SP_BENCH_SRC})
     get_filename_component(name ${src} NAME_WE)
     add_executable(${name} ${src})
-    target_link_libraries(${name} PRIVATE sp_runtime_local)
+    target_link_libraries(${name} PRIVATE sp_runtime_local sp_history)
   endforeach()
 endif()
