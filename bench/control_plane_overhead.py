@@ -85,9 +85,10 @@ def wait_file(path, timeout=30):
 
 
 def submission_latency(up, runs):
-    ours, spark = [], []
+    ours, whole, spark = [], [], []
     for i in range(runs):
         name = f"lat-{i}"
+        invoked = time.time()
         up.cli("apply", "-f", "-", input=manifest(name))
         applied = time.time()
         app_dir = up.state / "drivers" / "default" / name
@@ -95,7 +96,9 @@ def submission_latency(up, runs):
             time.sleep(0.0005)
         attempt = sorted(app_dir.iterdir())[0]
         started = float(wait_file(attempt / "launched").split()[0])
+        # Negative when the driver was already launched before the apply process had exited.
         ours.append((started - applied) * 1000)
+        whole.append((started - invoked) * 1000)
         # spark-submit's own start: until the SparkContext is up
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -105,7 +108,7 @@ def submission_latency(up, runs):
                 break
             time.sleep(0.01)
         up.cli("delete", "sparkapp", name, "--wait")
-    return ours, spark
+    return ours, whole, spark
 
 
 def footprint(up, seconds=10):
@@ -125,7 +128,7 @@ def main():
         try:
             time.sleep(2)
             rss0, cpu0 = footprint(up)
-            ours, spark = submission_latency(up, args.runs)
+            ours, whole, spark = submission_latency(up, args.runs)
             t0 = time.time()
             docs = "\n---\n".join(manifest(f"stored-{i}", suspend=True) for i in range(args.apps))
             up.cli("apply", "-f", "-", input=docs)
@@ -147,15 +150,18 @@ def main():
     p99 = max(ours) if len(ours) < 100 else statistics.quantiles(ours, n=100)[98]
     sp50 = statistics.median(spark) if spark else float("nan")
     print("== control plane overhead (sparkplane up, embedded) ==")
-    print(f"apply -> spark-submit started: p50 {p50:.1f} ms, max/p99 {p99:.1f} ms "
-          f"over {len(ours)} runs (goal < 50 ms)")
+    w50 = statistics.median(whole)
+    print(f"apply returned -> spark-submit started: p50 {p50:.1f} ms, max/p99 {p99:.1f} ms "
+          f"over {len(ours)} runs (goal < 50 ms; negative: launched before apply had exited)")
+    print(f"apply invoked -> spark-submit started (incl. the CLI process): p50 {w50:.1f} ms, "
+          f"max {max(whole):.1f} ms")
     print(f"spark-submit -> SparkContext up (Spark's own start): p50 {sp50:.0f} ms")
-    print(f"ratio: sparkplane's share of a run's start = {p50 / (p50 + sp50) * 100:.1f}% "
-          f"(Spark's own start is {sp50 / p50:.0f}x the control plane's)")
+    print(f"ratio: sparkplane's share of a run's start = {w50 / (w50 + sp50) * 100:.1f}% "
+          f"(Spark's own start is {sp50 / w50:.0f}x the whole apply-to-launch path)")
     print(f"idle, empty:        RSS {rss0:.1f} MB, CPU {cpu0:.2f}% (goal < 30 MB)")
     print(f"idle, {args.apps} apps:   RSS {rss1:.1f} MB, CPU {cpu1:.2f}% (goal < 30 MB)")
-    print(f"storing {args.apps} apps: apply {apply_s:.1f} s, all reconciled to SUSPENDED "
-          f"in {settle_s:.1f} s")
+    print(f"storing {args.apps} apps: apply {apply_s:.2f} s ({apply_s / args.apps * 1000:.1f} ms "
+          f"each), all reconciled to SUSPENDED in {settle_s:.2f} s")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,9 @@ void ApiServer::Impl::install_routes() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   server.set_keep_alive_timeout(2);
+  // Headers and body go out in separate writes: without TCP_NODELAY a keep-alive client
+  // waits for the delayed ACK (40 ms) before it sees the body.
+  server.set_tcp_nodelay(true);
 
   auto route = [this](Reply (Impl::*handler)(const Request&)) {
     return [this, handler](const Request& req, Response& res) { serve(req, res, handler); };
