@@ -26,7 +26,7 @@ target_link_libraries(sp_eventlog PUBLIC sp_storage PkgConfig::ZSTD PkgConfig::L
 
 file(GLOB SP_HISTORY_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/history/*.cc)
 add_library(sp_history STATIC ${SP_HISTORY_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
-target_link_libraries(sp_history PUBLIC sp_eventlog simdjson::simdjson)
+target_link_libraries(sp_history PUBLIC sp_eventlog simdjson::simdjson ZLIB::ZLIB)
 
 file(GLOB SP_LOCAL_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/runtime/local/*.cc)
 add_library(sp_runtime_local STATIC ${SP_LOCAL_SRC})
