@@ -51,6 +51,8 @@ void add_describe_command(CLI::App& app, GlobalOptions& g);
 void add_logs_command(CLI::App& app, GlobalOptions& g);
 void add_delete_command(CLI::App& app, GlobalOptions& g);
 void add_wait_command(CLI::App& app, GlobalOptions& g);
+// `sparkplane eventlog cat|ls`: decode and list Spark event logs (eventlog_command.cc).
+void add_eventlog_command(CLI::App& app);
 
 // ---- registered by the lead engineer's files (up_command.cc, ...) ----------------------------
 // `sparkplane up`: store + controller + local runtime + API server in one process.

@@ -34,6 +34,7 @@ void add_all_commands(CLI::App& app, GlobalOptions& g) {
   add_logs_command(app, g);
   add_delete_command(app, g);
   add_wait_command(app, g);
+  add_eventlog_command(app);
   // Registered by the lead engineer's files.
   add_up_command(app, g);
   add_run_driver_command(app);

@@ -1,0 +1,34 @@
+// Decoder of Spark's "zstd" codec: standard zstd frames, usually many concatenated ones (Spark
+// closes a frame on each flush so that in-progress logs are readable), via ZSTD_decompressStream.
+#pragma once
+
+#include <cstdint>
+
+#include "eventlog/decompressor.h"
+
+struct ZSTD_DCtx_s;
+
+namespace sp::eventlog {
+
+class ZstdStream final : public Decompressor {
+ public:
+  ZstdStream();
+  ~ZstdStream() override;
+  ZstdStream(const ZstdStream&) = delete;
+  ZstdStream& operator=(const ZstdStream&) = delete;
+
+  std::size_t feed(std::string_view in, std::string& out) override;
+  bool at_boundary() const override { return !in_frame_; }
+
+ protected:
+  std::string_view name() const override { return "zstd stream"; }
+  std::uint64_t pending_offset() const override { return frame_offset_; }
+  std::string pending_description() const override;
+
+ private:
+  ZSTD_DCtx_s* dctx_;
+  bool in_frame_ = false;           // a frame was started and is not complete yet
+  std::uint64_t frame_offset_ = 0;  // where the current (or last) frame starts
+};
+
+}  // namespace sp::eventlog

@@ -1,0 +1,222 @@
+// LocalStore: POSIX directory listing, stat and pread under a root directory.
+#include "storage/local_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <system_error>
+
+#include "common/error.h"
+
+namespace sp::storage {
+namespace {
+
+std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
+
+// Validates a key's syntax. `prefix` allows "" (the root) and a trailing "/".
+void check_key(std::string_view key, bool prefix) {
+  auto bad = [&](const std::string& why) {
+    std::string shown(key);
+    for (char& c : shown) {
+      if (c == '\0') c = '?';
+    }
+    throw Invalid("invalid object key '" + shown + "': " + why);
+  };
+  if (key.find('\0') != std::string_view::npos) bad("contains a NUL byte");
+  if (key.empty()) {
+    if (prefix) return;
+    bad("empty key");
+  }
+  if (key.front() == '/') bad("absolute keys are not allowed");
+  std::string_view rest = key;
+  if (prefix && rest.back() == '/') rest.remove_suffix(1);
+  while (true) {
+    auto slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    if (part.empty()) bad("empty path component");
+    if (part == "." || part == "..") bad("'.' and '..' components are not allowed");
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+std::string etag_of(const struct stat& st) {
+  char buf[80];
+  auto mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  std::snprintf(buf, sizeof buf, "%llx-%llx-%llx", static_cast<unsigned long long>(st.st_size),
+                static_cast<unsigned long long>(mtime_ns),
+                static_cast<unsigned long long>(st.st_ino));
+  return buf;
+}
+
+ObjectInfo info_of(std::string key, const struct stat& st) {
+  ObjectInfo info;
+  info.key = std::move(key);
+  info.size = static_cast<std::uint64_t>(st.st_size);
+  info.mtime_ms =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  info.etag = etag_of(st);
+  return info;
+}
+
+// realpath(3) as a std::string; nullopt when the path does not exist.
+std::optional<std::string> resolve(const std::string& path) {
+  std::unique_ptr<char, decltype(&std::free)> r(::realpath(path.c_str(), nullptr), &std::free);
+  if (!r) return std::nullopt;
+  return std::string(r.get());
+}
+
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+LocalStore::LocalStore(const std::filesystem::path& root) {
+  auto abs = std::filesystem::absolute(root).string();
+  struct stat st {};
+  if (::stat(abs.c_str(), &st) != 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) throw NotFound("directory not found: " + abs);
+    throw Error("cannot open directory " + abs + ": " + errno_text(err));
+  }
+  if (!S_ISDIR(st.st_mode)) throw Invalid("not a directory: " + abs);
+  auto resolved = resolve(abs);
+  if (!resolved) throw Error("cannot resolve directory " + abs + ": " + errno_text(errno));
+  root_ = *resolved;
+  root_slash_ = *resolved == "/" ? "/" : *resolved + "/";
+}
+
+std::filesystem::path LocalStore::path_of(std::string_view key) const {
+  check_key(key, /*prefix=*/true);
+  std::string p = root_slash_;
+  p.append(key);
+  if (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+void LocalStore::check_inside_root(const std::filesystem::path& path, std::string_view key) const {
+  auto resolved = resolve(path.string());
+  if (!resolved) return;  // vanished or dangling: the caller's stat/open reports it
+  if (*resolved == root_.string() || resolved->starts_with(root_slash_)) return;
+  throw Invalid("invalid object key '" + std::string(key) + "': resolves outside " +
+                root_.string() + " (through a symbolic link)");
+}
+
+std::string LocalStore::describe(std::string_view key) const {
+  std::string p = root_slash_;
+  p.append(key);
+  return p;
+}
+
+std::vector<ObjectInfo> LocalStore::list(std::string_view prefix_in) const {
+  std::string prefix(prefix_in);
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  auto dir_path = path_of(prefix);
+  std::vector<ObjectInfo> out;
+  struct stat dst {};
+  if (::stat(dir_path.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode)) return out;
+  if (!prefix.empty()) check_inside_root(dir_path, prefix);
+
+  std::unique_ptr<DIR, DirCloser> dir(::opendir(dir_path.c_str()));
+  if (!dir) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return out;
+    throw Error("cannot list " + dir_path.string() + ": " + errno_text(err));
+  }
+  int dfd = ::dirfd(dir.get());
+  while (true) {
+    errno = 0;
+    struct dirent* e = ::readdir(dir.get());
+    if (e == nullptr) {
+      if (errno != 0) throw Error("cannot list " + dir_path.string() + ": " + errno_text(errno));
+      break;
+    }
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st {};
+    if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // vanished
+    std::string key = prefix + std::string(name);
+    if (S_ISLNK(st.st_mode)) {
+      // Follow links that stay inside the root; skip dangling and escaping ones.
+      auto target = resolve(dir_path.string() + "/" + std::string(name));
+      if (!target || !(target->starts_with(root_slash_) || *target == root_.string())) continue;
+      if (::stat(target->c_str(), &st) != 0) continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ObjectInfo info;
+      info.key = key + "/";
+      info.is_prefix = true;
+      out.push_back(std::move(info));
+    } else if (S_ISREG(st.st_mode)) {
+      out.push_back(info_of(std::move(key), st));
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  return out;
+}
+
+std::optional<ObjectInfo> LocalStore::stat(std::string_view key) const {
+  check_key(key, /*prefix=*/false);
+  if (key.back() == '/') return std::nullopt;
+  auto path = path_of(key);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return std::nullopt;
+    throw Error("cannot stat " + path.string() + ": " + errno_text(err));
+  }
+  check_inside_root(path, key);
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
+  return info_of(std::string(key), st);
+}
+
+std::size_t LocalStore::read(std::string_view key, std::uint64_t offset,
+                             std::span<char> dst) const {
+  check_key(key, /*prefix=*/false);
+  auto path = path_of(key);
+  check_inside_root(path, key);
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) throw NotFound("object not found: " + path.string());
+    throw Error("cannot open " + path.string() + ": " + errno_text(err));
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0)
+    throw Error("cannot stat " + path.string() + ": " + errno_text(errno));
+  if (!S_ISREG(st.st_mode)) throw NotFound("not a file: " + path.string());
+  if (offset > static_cast<std::uint64_t>(LLONG_MAX)) return 0;
+  std::size_t done = 0;
+  while (done < dst.size()) {
+    ssize_t n =
+        ::pread(f.fd, dst.data() + done, dst.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error("cannot read " + path.string() + " at offset " + std::to_string(offset + done) +
+                  ": " + errno_text(errno));
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+}  // namespace sp::storage
