@@ -159,7 +159,12 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
         compact_text();
         const std::size_t at = text_.size();
         text_.resize(at + want);
-        got = store_.read(file.key, offset_, std::span<char>(text_.data() + at, want));
+        try {
+          got = store_.read(file.key, offset_, std::span<char>(text_.data() + at, want));
+        } catch (...) {
+          text_.resize(at);
+          throw;
+        }
         text_.resize(at + got);
       }
       offset_ += got;
@@ -203,12 +208,13 @@ ReadStatus read_tail(const storage::ObjectStore& store, const EventLog& log,
     if (!codec) {
       auto now = store.stat(last.key);
       std::uint64_t size = now ? now->size : last.size;
-      std::uint64_t start = size > max_bytes ? size - max_bytes : 0;
+      // One byte before the window too: it tells whether the window starts a line.
+      std::uint64_t start = size > max_bytes ? size - max_bytes - 1 : 0;
       keep.resize(size - start);
       std::size_t got = store.read(last.key, start, std::span<char>(keep.data(), keep.size()));
       keep.resize(got);
       st.bytes_read = got;
-      if (start > 0) {  // skip the line cut by the window's start
+      if (start > 0) {  // drop the line cut by the window's start
         auto nl = keep.find('\n');
         keep.erase(0, nl == std::string::npos ? keep.size() : nl + 1);
       }

@@ -174,7 +174,6 @@ std::vector<ObjectInfo> LocalStore::list(std::string_view prefix_in) const {
 
 std::optional<ObjectInfo> LocalStore::stat(std::string_view key) const {
   check_key(key, /*prefix=*/false);
-  if (key.back() == '/') return std::nullopt;
   auto path = path_of(key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
