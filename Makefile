@@ -7,7 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench clean
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean
 
 all: build
 
@@ -36,6 +36,12 @@ unit-test: build-asan
 
 integration-test: build-asan
 	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration
+
+# libFuzzer targets (tests/fuzz/*_fuzz.cc) with clang++, each run FUZZ_SECONDS (default 60).
+fuzz: deps
+	CXX=clang++ cmake -S . -B $(or $(FUZZ_BUILD),build-fuzz) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKPLANE_FUZZ=ON -DSPARKPLANE_TESTS=OFF -DSPARKPLANE_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(or $(FUZZ_BUILD),build-fuzz) -j $(JOBS) --target fuzz_targets
+	./tests/fuzz/run.sh $(or $(FUZZ_BUILD),build-fuzz) $(or $(FUZZ_SECONDS),60)
 
 bench: build
 	@./bench/run.sh $(BUILD)
