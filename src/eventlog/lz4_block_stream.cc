@@ -5,6 +5,7 @@
 #include <lz4.h>
 #include <xxhash.h>
 
+#include <cstdio>
 #include <cstring>
 
 namespace sp::eventlog {
@@ -57,7 +58,9 @@ void Lz4BlockStream::parse_header(std::string_view h) {
   method_ = token & 0xF0;
   int level = kLevelBase + (token & 0x0F);
   if (method_ != kMethodRaw && method_ != kMethodLz4) {
-    corrupt("unknown compression method " + hex32(static_cast<std::uint32_t>(method_)) +
+    char method[8];
+    std::snprintf(method, sizeof method, "0x%02x", static_cast<unsigned>(method_));
+    corrupt(std::string("unknown compression method ") + method +
             " (expected 0x10 raw or 0x20 lz4)");
   }
   auto compressed = static_cast<std::int32_t>(load_le32(h.data() + kMagicSize + 1));
