@@ -57,6 +57,8 @@ void add_eventlog_command(CLI::App& app);
 // ---- registered by the lead engineer's files (up_command.cc, ...) ----------------------------
 // `sparkplane up`: store + controller + local runtime + API server in one process.
 void add_up_command(CLI::App& app, GlobalOptions& g);
+// `sparkplane history-server`: Spark's history REST API over a log directory.
+void add_history_server_command(CLI::App& app);
 // `sparkplane run-driver`, listed in --help; main() dispatches it before flag parsing to
 // run_driver_command (run_driver_command.cc).
 void add_run_driver_command(CLI::App& app);

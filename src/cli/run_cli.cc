@@ -37,6 +37,7 @@ void add_all_commands(CLI::App& app, GlobalOptions& g) {
   add_eventlog_command(app);
   // Registered by the lead engineer's files.
   add_up_command(app, g);
+  add_history_server_command(app);
   add_run_driver_command(app);
   add_version_command(app);
 }

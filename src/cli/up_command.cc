@@ -1,5 +1,5 @@
 // `sparkplane up`: the embedded control plane in one process: the SQLite store, the controller,
-// the local spark-submit runtime and the Kubernetes-style API, on one port.
+// the local spark-submit runtime, the Kubernetes-style API and the history API, on one port.
 #include <signal.h>
 #include <unistd.h>
 
@@ -13,12 +13,15 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "controller/manager.h"
+#include "history/history_http.h"
+#include "history/history_service.h"
 #include "runtime/local/api_server.h"
 #include "runtime/local/database.h"
 #include "runtime/local/local_runtime.h"
 #include "runtime/local/owner_gc.h"
 #include "runtime/local/spark_env.h"
 #include "runtime/local/sqlite_store.h"
+#include "storage/local_store.h"
 
 namespace sp::cli {
 namespace {
@@ -98,6 +101,13 @@ void run_up(const UpOptions& o) {
       logs, [&metrics] { return metrics.render(); });
   const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
 
+  // Spark's history REST API (/api/v1) over the applications' event logs, on the same port.
+  history::HistoryOptions ho;
+  ho.update_interval = std::chrono::seconds(2);
+  history::HistoryService history(std::make_shared<storage::LocalStore>(events), "", ho);
+  history::mount_history(server.http(), history, {});
+  history.start();
+
   local::OwnerGarbageCollector gc(store);
   gc.start();
   controller::ManagerOptions mo;
@@ -115,6 +125,7 @@ void run_up(const UpOptions& o) {
       "re-attached at the next start",
       sig);
   server.stop();
+  history.stop();
   manager.stop();
   gc.stop();
 }

@@ -8,6 +8,7 @@
 
 #include "api/types.h"
 #include "common/error.h"
+#include "common/http_server.h"
 #include "common/log.h"
 #include "runtime/local/api_server_impl.h"
 
@@ -100,29 +101,6 @@ std::string LogSource::read(const LogAttempt& attempt, LogStream stream, uint64_
   return out;
 }
 
-std::pair<std::string, int> parse_listen_address(const std::string& address) {
-  std::string host = "127.0.0.1";
-  std::string port_text = address;
-  auto colon = address.rfind(':');
-  if (colon != std::string::npos) {
-    if (colon > 0) host = address.substr(0, colon);
-    port_text = address.substr(colon + 1);
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  int port = -1;
-  if (!port_text.empty() && port_text.size() <= 5 &&
-      port_text.find_first_not_of("0123456789") == std::string::npos) {
-    port = std::stoi(port_text);
-  }
-  if (port < 0 || port > 65535) {
-    throw Invalid("bad listen address \"" + address +
-                  "\": expected HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:18080");
-  }
-  return {host, port};
-}
-
 // ---- routing ---------------------------------------------------------------------------------
 
 void ApiServer::Impl::serve(const httplib::Request& req, httplib::Response& res,
@@ -152,16 +130,6 @@ void ApiServer::Impl::install_routes() {
   using httplib::Request;
   using httplib::Response;
   server.set_payload_max_length(options.max_body_bytes);
-  // httplib's default adds SO_REUSEPORT, which would let a second sparkplane share the port
-  // silently. SO_REUSEADDR alone still allows a quick restart over TIME_WAIT connections.
-  server.set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  server.set_keep_alive_timeout(2);
-  // Headers and body go out in separate writes: without TCP_NODELAY a keep-alive client
-  // waits for the delayed ACK (40 ms) before it sees the body.
-  server.set_tcp_nodelay(true);
 
   auto route = [this](Reply (Impl::*handler)(const Request&)) {
     return [this, handler](const Request& req, Response& res) { serve(req, res, handler); };
@@ -232,10 +200,7 @@ ApiServer::ApiServer(controller::Store& store, EventLister events, LogSource& lo
 ApiServer::ApiServer(controller::Store& store, EventLister events, LogSource& logs,
                      MetricsText metrics, Options options)
     : impl_(std::make_unique<Impl>(store, std::move(events), logs, std::move(metrics), options)) {
-  int threads = options.threads;
-  impl_->server.new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
-  };
+  configure_http_server(impl_->server, options.threads);
   impl_->install_routes();
 }
 
@@ -244,28 +209,7 @@ ApiServer::~ApiServer() { stop(); }
 httplib::Server& ApiServer::http() { return impl_->server; }
 
 int ApiServer::bind(const std::string& host, int port) {
-  errno = 0;
-  int bound = -1;
-  if (port == 0) {
-    bound = impl_->server.bind_to_any_port(host);
-  } else if (impl_->server.bind_to_port(host, port)) {
-    bound = port;
-  }
-  if (bound < 0) {
-    int err = errno;
-    std::string where = host + ":" + std::to_string(port);
-    if (err == EADDRINUSE) {
-      throw Error("cannot listen on " + where +
-                  ": address already in use (is another sparkplane running? use --listen)");
-    }
-    if (err == EACCES) {
-      throw Error("cannot listen on " + where +
-                  ": permission denied (ports below 1024 need privileges; use --listen)");
-    }
-    throw Error("cannot listen on " + where + ": " +
-                (err != 0 ? std::string(std::strerror(err)) : "cannot bind that address") +
-                " (check the host, or use --listen)");
-  }
+  const int bound = bind_http_server(impl_->server, host, port);
   host_ = host;
   port_ = bound;
   return bound;

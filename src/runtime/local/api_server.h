@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/http_server.h"
 #include "common/json.h"
 #include "controller/store.h"
 
@@ -120,7 +121,6 @@ class ApiServer {
   int port_ = 0;
 };
 
-// "host:port" -> {host, port}; ":18080" or "18080" means 127.0.0.1. Throws sp::Invalid.
-std::pair<std::string, int> parse_listen_address(const std::string& address);
+using sp::parse_listen_address;
 
 }  // namespace sp::local

@@ -1,0 +1,72 @@
+#include "history/history_http.h"
+
+#include <httplib.h>
+
+#include "history/api_path.h"
+
+namespace sp::history {
+namespace {
+
+constexpr std::string_view kApiPrefix = "/api/v1/";
+
+Viewer viewer_of(const httplib::Request& req, const HttpOptions& opt) {
+  Viewer v;
+  if (!opt.user_header.empty()) v.user = req.get_header_value(opt.user_header.c_str());
+  if (!opt.groups_header.empty())
+    v.groups = split_acl_list(req.get_header_value(opt.groups_header.c_str()));
+  return v;
+}
+
+// The raw path after /api/v1/ (still percent-encoded: ids are decoded segment by segment, so
+// an encoded "/" stays inside its segment).
+std::string api_path_of(const httplib::Request& req) {
+  std::string target = req.target.empty() ? req.path : req.target;
+  const auto q = target.find('?');
+  if (q != std::string::npos) target.resize(q);
+  return target.size() > kApiPrefix.size() ? target.substr(kApiPrefix.size()) : std::string();
+}
+
+QueryParams query_of(const httplib::Request& req) {
+  QueryParams q;
+  for (const auto& [k, v] : req.params) q.emplace(k, v);
+  return q;
+}
+
+void send(httplib::Response& res, Answer a) {
+  res.status = a.status;
+  res.set_content(std::move(a.body), a.content_type.c_str());
+}
+
+}  // namespace
+
+void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options) {
+  server.Get(
+      R"(/api/v1/(applications|version)(/.*)?)",
+      [&service, options](const httplib::Request& req, httplib::Response& res) {
+        const std::string path = api_path_of(req);
+        const Viewer viewer = viewer_of(req, options);
+        auto parsed = parse_api_path(path);
+        if (parsed && parsed->kind == ApiPath::Kind::kAppResource && parsed->resource == "logs") {
+          if (auto refused = service.check_logs(parsed->app_id, parsed->attempt_id, viewer))
+            return send(res, std::move(*refused));
+          const std::string file =
+              "eventLogs-" + parsed->app_id +
+              (parsed->attempt_id ? "-" + *parsed->attempt_id : std::string()) + ".zip";
+          res.set_header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+          res.set_chunked_content_provider(
+              "application/octet-stream",
+              [&service, app = parsed->app_id, attempt = parsed->attempt_id](
+                  size_t, httplib::DataSink& sink) {
+                service.stream_logs(app, attempt, [&sink](std::string_view bytes) {
+                  return sink.is_writable() && sink.write(bytes.data(), bytes.size());
+                });
+                sink.done();
+                return true;
+              });
+          return;
+        }
+        send(res, service.answer(path, query_of(req), viewer));
+      });
+}
+
+}  // namespace sp::history
