@@ -77,6 +77,8 @@ class HistoryService {
   bool stream_logs(const std::string& app_id, const std::optional<std::string>& attempt_id,
                    const std::function<bool(std::string_view)>& sink);
 
+  CacheStats cache_stats() const { return cache_.stats(); }
+
   // Logs that could not be read, each with its one-line reason (listed, and in the log).
   std::vector<std::pair<std::string, std::string>> problems() const;
 

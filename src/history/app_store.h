@@ -1,0 +1,62 @@
+// One application attempt replayed from its event log: feed the log's lines in order, call
+// finish(), then answer REST requests (rest_api.h) or read the listing summary.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "history/app_summary.h"
+
+namespace sp::history {
+
+struct AppState;
+
+struct AppStoreStats {
+  uint64_t lines = 0;            // lines given to apply_line (blank lines included)
+  uint64_t events = 0;           // lines parsed into events, known or not
+  uint64_t ignored_events = 0;   // events of types the model does not use
+  uint64_t malformed_lines = 0;  // not JSON, no "Event", or a known event with bad fields
+  std::string first_error;       // what was wrong with the first malformed line
+};
+
+class AppStore {
+ public:
+  AppStore();
+  ~AppStore();
+  AppStore(const AppStore&) = delete;
+  AppStore& operator=(const AppStore&) = delete;
+
+  // Applies one event-log line (without its newline). A malformed line is counted in stats()
+  // and skipped; never throws. Ignored after finish().
+  void apply_line(std::string_view json_line);
+
+  // The log's modification time (epoch ms): the listing's lastUpdated and, as in Spark, the
+  // "now" used for the duration of tasks still running when the log ends. Call before finish().
+  void set_last_updated(int64_t epoch_ms);
+
+  // Ends the replay: writes what is still live (running jobs, stages, tasks) as Spark's store
+  // does, and builds the indices the answers use. Call once after the last line; serve_app()
+  // needs it. An application without ApplicationEnd stays incomplete (completed=false).
+  void finish();
+  bool finished() const;
+
+  // The listing data. Works from a partial replay of only LogStart, ApplicationStart,
+  // ApplicationEnd and EnvironmentUpdate lines, with or without finish().
+  AttemptSummary summary() const;
+
+  const AppStoreStats& stats() const;
+  // Approximate heap bytes held by this store.
+  std::size_t memory_bytes() const;
+
+  // Internal state, for the REST answers.
+  const AppState& state() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sp::history

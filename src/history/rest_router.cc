@@ -1,0 +1,146 @@
+// Routes /api/v1/applications/<app>[/<attempt>]/... to the resource writers, as Spark's
+// Jersey resources match them (numeric path ids, 404 for unknown paths).
+#include <charconv>
+
+#include "history/api_internal.h"
+
+namespace sp::history {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view p) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t slash = p.find('/', start);
+    if (slash == std::string_view::npos) slash = p.size();
+    if (slash > start) out.push_back(p.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool is_app_resource(std::string_view seg) {
+  return seg == "jobs" || seg == "executors" || seg == "allexecutors" ||
+         seg == "allmiscellaneousprocess" || seg == "stages" || seg == "storage" ||
+         seg == "environment" || seg == "logs" || seg == "sql" || seg == "threads";
+}
+
+// A `\d+` path parameter converted to the given integer type (404 when it does not fit).
+template <typename T>
+std::optional<T> numeric(std::string_view seg) {
+  if (seg.empty()) return std::nullopt;
+  for (char c : seg) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  T v{};
+  auto r = std::from_chars(seg.data(), seg.data() + seg.size(), v);
+  if (r.ec != std::errc() || r.ptr != seg.data() + seg.size()) return std::nullopt;
+  return v;
+}
+
+Response text(int status, std::string message) {
+  Response r;
+  r.status = status;
+  r.body = std::move(message);
+  r.content_type = "text/plain";
+  return r;
+}
+
+}  // namespace
+
+AppPath parse_app_path(std::string_view path) {
+  std::vector<std::string_view> segs = split_path(path);
+  AppPath out;
+  if (segs.empty()) return out;
+  out.app_id = std::string(segs[0]);
+  size_t next = 1;
+  if (segs.size() > 1 && !is_app_resource(segs[1])) {
+    out.attempt_id = std::string(segs[1]);
+    next = 2;
+  }
+  for (size_t i = next; i < segs.size(); ++i) {
+    if (!out.subpath.empty()) out.subpath.push_back('/');
+    out.subpath.append(segs[i]);
+  }
+  return out;
+}
+
+Response app_not_found(std::string_view app_id, const std::optional<std::string>& attempt_id) {
+  std::string key(app_id);
+  if (attempt_id) key += "/" + *attempt_id;
+  return text(404, "no such app: " + key);
+}
+
+Response serve_app(const AppStore& store, std::string_view subpath, const QueryParams& q) {
+  using namespace api;
+  const AppState& s = store.state();
+  std::vector<std::string_view> p = split_path(subpath);
+  JsonWriter w;
+  try {
+    if (p.empty()) return text(404, "Not Found");
+    std::string_view r = p[0];
+    if (r == "jobs" && p.size() == 1) {
+      jobs_list(w, s, q);
+    } else if (r == "jobs" && p.size() == 2) {
+      auto id = numeric<int>(p[1]);
+      if (!id) return text(404, "Not Found");
+      one_job(w, s, *id);
+    } else if (r == "executors" && p.size() == 1) {
+      executor_list(w, s, true);
+    } else if (r == "allexecutors" && p.size() == 1) {
+      executor_list(w, s, false);
+    } else if (r == "allmiscellaneousprocess" && p.size() == 1) {
+      misc_process_list(w, s);
+    } else if (r == "environment" && p.size() == 1) {
+      environment(w, s);
+    } else if (r == "storage" && p.size() >= 2 && p[1] == "rdd" && p.size() <= 3) {
+      if (p.size() == 2) {
+        rdd_list(w, s);
+      } else {
+        auto id = numeric<int>(p[2]);
+        if (!id) return text(404, "Not Found");
+        one_rdd(w, s, *id);
+      }
+    } else if (r == "sql" && p.size() <= 2) {
+      if (p.size() == 1) {
+        sql_list(w, s, q);
+      } else {
+        auto id = numeric<int64_t>(p[1]);
+        if (!id) return text(404, "Not Found");
+        one_sql(w, s, *id, q);
+      }
+    } else if (r == "stages" && p.size() <= 4) {
+      if (p.size() == 1) {
+        stage_list(w, s, q);
+      } else {
+        auto id = numeric<int>(p[1]);
+        if (!id) return text(404, "Not Found");
+        if (p.size() == 2) {
+          stage_attempts(w, s, *id, q);
+        } else {
+          auto attempt = numeric<int>(p[2]);
+          if (!attempt) return text(404, "Not Found");
+          if (p.size() == 3) {
+            stage_attempt(w, s, *id, *attempt, q);
+          } else if (p[3] == "taskSummary") {
+            task_summary(w, s, *id, *attempt, q);
+          } else if (p[3] == "taskList") {
+            task_list(w, s, *id, *attempt, q);
+          } else {
+            return text(404, "Not Found");
+          }
+        }
+      }
+    } else {
+      return text(404, "Not Found");
+    }
+  } catch (const HttpError& e) {
+    return text(e.status, e.message);
+  }
+  Response ok;
+  ok.body = w.take();
+  return ok;
+}
+
+}  // namespace sp::history

@@ -1,0 +1,63 @@
+// Spark's AppStatusListener replayed: applies events to an AppState with the same rules (jobs,
+// stages and attempts, tasks, executors, RDD storage, exclusion, resource profiles).
+#pragma once
+
+#include "history/app_state.h"
+#include "history/events.h"
+
+namespace sp::history {
+
+class StatusListener {
+ public:
+  explicit StatusListener(AppState& state) : s_(state) {}
+
+  void on_event(Event& event);
+  // Writes every live entity, as Spark's store does when a replay ends.
+  void flush();
+
+ private:
+  void on(LogStartEvent& e);
+  void on(ApplicationStartEvent& e);
+  void on(ApplicationEndEvent& e);
+  void on(EnvironmentUpdateEvent& e);
+  void on(ResourceProfileAddedEvent& e);
+  void on(ExecutorAddedEvent& e);
+  void on(ExecutorRemovedEvent& e);
+  void on(ExclusionEvent& e);
+  void on(BlockManagerAddedEvent& e);
+  void on(JobStartEvent& e);
+  void on(JobEndEvent& e);
+  void on(StageSubmittedEvent& e);
+  void on(StageCompletedEvent& e);
+  void on(TaskStartEvent& e);
+  void on(TaskEndEvent& e);
+  void on(StageExecutorMetricsEvent& e);
+  void on(ExecutorMetricsUpdateEvent& e);
+  void on(BlockUpdatedEvent& e);
+  void on(UnpersistRddEvent& e);
+  void on(MiscellaneousProcessAddedEvent& e);
+
+  std::shared_ptr<Executor> get_or_create_executor(const std::string& id, int64_t add_time);
+  std::shared_ptr<Stage> get_or_create_stage(const StageInfo& info);
+  std::shared_ptr<ExecutorStageSummary> exec_summary(Stage& stage, const std::string& exec_id);
+
+  void write_stage(const std::shared_ptr<Stage>& stage);
+  void write_exec_summary(const Stage& stage, const std::string& exec_id);
+  void write_job(const LiveJob& job);
+  void write_executor(const std::shared_ptr<Executor>& exec);
+  void write_rdd(const std::shared_ptr<Rdd>& rdd);
+  void write_task(const LiveTask& task);
+
+  void set_exec_excluded(Executor& exec, bool excluded);
+  void set_stage_excluded(Stage& stage, const std::vector<std::string>& exec_ids);
+  void update_stage_peaks(int stage_id, int attempt, const std::string& exec_id,
+                          const ExecutorMetricValues& metrics);
+  void update_executor_memory(Executor& exec, const StorageLevel& level, int64_t mem_delta,
+                              int64_t disk_delta);
+  void update_rdd_block(const BlockUpdatedEvent& e, int rdd_id);
+  bool executor_active_for_live_stages(const Executor& exec) const;
+
+  AppState& s_;
+};
+
+}  // namespace sp::history
