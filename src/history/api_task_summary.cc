@@ -147,7 +147,7 @@ bool write_task_metric_distributions(JsonWriter& w, const AppState& s, int stage
     }
     return pick(std::move(scan), indices);
   };
-  auto actual = [](const TaskView& t, int metric) { return t.success ? t.m[metric] : t.m[metric]; };
+  auto actual = [](const TaskView& t, int metric) { return t.m[metric]; };
 
   w.begin_object();
   write_values(w, "quantiles", quantiles);
@@ -182,7 +182,6 @@ bool write_task_metric_distributions(JsonWriter& w, const AppState& s, int stage
   w.end_object();
   w.key("shuffleReadMetrics");
   w.begin_object();
-  // The index holds the actual sum; the reported value sums the stored (negated) fields.
   write_values(w, "readBytes",
                derived(
                    [&](const TaskView& t) {
@@ -190,8 +189,8 @@ bool write_task_metric_distributions(JsonWriter& w, const AppState& s, int stage
                                                 actual(t, kShuffleRemoteBytesRead)
                                           : -1;
                    },
-                   [](const TaskView& t) {
-                     return stored(t, kShuffleLocalBytesRead) + stored(t, kShuffleRemoteBytesRead);
+                   [&](const TaskView& t) {
+                     return actual(t, kShuffleLocalBytesRead) + actual(t, kShuffleRemoteBytesRead);
                    }));
   write_values(w, "readRecords", raw(kShuffleRecordsRead));
   write_values(w, "remoteBlocksFetched", raw(kShuffleRemoteBlocksFetched));
@@ -206,9 +205,9 @@ bool write_task_metric_distributions(JsonWriter& w, const AppState& s, int stage
                                                 actual(t, kShuffleRemoteBlocksFetched)
                                           : -1;
                    },
-                   [](const TaskView& t) {
-                     return stored(t, kShuffleLocalBlocksFetched) +
-                            stored(t, kShuffleRemoteBlocksFetched);
+                   [&](const TaskView& t) {
+                     return actual(t, kShuffleLocalBlocksFetched) +
+                            actual(t, kShuffleRemoteBlocksFetched);
                    }));
   write_values(w, "remoteReqsDuration", raw(kShuffleRemoteReqsDuration));
   w.key("shufflePushReadMetricsDist");

@@ -145,40 +145,6 @@ BlockKind parse_block_id(const std::string& id, int& rdd_id) {
   return BlockKind::kOther;
 }
 
-// ResourceProfile's task limit per executor when the executor cores are known.
-std::optional<int> max_tasks_per_executor(const ResourceProfileAddedEvent& e,
-                                          int default_cpus_per_task) {
-  std::optional<int64_t> cores;
-  for (const auto& [name, req] : e.executor_resources) {
-    if (name == "cores") cores = req.amount;
-  }
-  if (!cores) return std::nullopt;
-  double cpus = default_cpus_per_task;
-  for (const auto& [name, req] : e.task_resources) {
-    if (name == "cpus") cpus = req.amount;
-  }
-  int cpus_per_task = static_cast<int>(cpus);
-  if (cpus_per_task <= 0) return std::nullopt;
-  int64_t limit = *cores / cpus_per_task;
-  for (const auto& [name, treq] : e.task_resources) {
-    if (name == "cpus") continue;
-    for (const auto& [ename, ereq] : e.executor_resources) {
-      if (ename != name) continue;
-      int64_t task_amount = 1;
-      int64_t parts = 1;
-      if (treq.amount < 1) {
-        parts = treq.amount > 0 ? static_cast<int64_t>(std::floor(1.0 / treq.amount)) : 1;
-      } else {
-        task_amount = static_cast<int64_t>(treq.amount);
-      }
-      if (task_amount <= 0) continue;
-      int64_t n = ereq.amount * parts / task_amount;
-      limit = std::min(limit, n);
-    }
-  }
-  return static_cast<int>(limit);
-}
-
 }  // namespace
 
 void StatusListener::on_event(Event& event) {
@@ -357,7 +323,9 @@ void StatusListener::on(ResourceProfileAddedEvent& e) {
   rp.id = e.id;
   rp.executor_resources = e.executor_resources;
   rp.task_resources = e.task_resources;
-  rp.max_tasks_per_executor = max_tasks_per_executor(e, 1);
+  // ResourceProfile.isCoresLimitKnown is false for a profile read from a log (it is only
+  // computed by maxTasksPerExecutor), so executors fall back to cores / cpus per task.
+  rp.max_tasks_per_executor = std::nullopt;
   s_.resource_profiles[e.id] = std::move(rp);
 }
 
@@ -577,7 +545,6 @@ void StatusListener::on(JobEndEvent& e) {
       stage->status = StageStatus::kSkipped;
       job->skipped_stages.insert(stage->info.stage_id);
       d.num_skipped_tasks += stage->info.num_tasks;
-      d.num_active_stages -= 1;
       st = s_.live_stages.erase(st);
       write_stage(stage);
     } else {
