@@ -119,7 +119,13 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
     const auto& file = log_.files[file_];
     try {
       if (!decoder_ready_) {
-        auto codec = file_codec(file.name());
+        std::optional<Codec> codec;
+        try {
+          codec = file_codec(file.name());
+        } catch (const Invalid& e) {  // an unknown codec: final, like corrupt data
+          error_ = "cannot read event log file " + store_.describe(file.key) + ": " + e.what();
+          continue;
+        }
         decoder_ = codec ? make_decompressor(*codec) : nullptr;
         decoder_ready_ = true;
       }

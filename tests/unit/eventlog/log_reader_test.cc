@@ -271,6 +271,21 @@ TEST(EventLogReader, MissingFileIsAnIoErrorNotFinal) {
   EXPECT_TRUE(st.ok());
 }
 
+TEST(EventLogReader, UnknownCodecIsFinal) {
+  sp::test::TempDir dir;
+  dir.write("app.gz", "x\n");
+  storage::LocalStore store(dir.path());
+  EventLog log;  // made by hand: discovery would have skipped it
+  log.key = log.name = log.id = "app.gz";
+  log.files = {*store.stat("app.gz")};
+  EventLogReader reader(store, log);
+  ReadStatus st;
+  EXPECT_EQ(read_all(reader, &st), "");
+  EXPECT_TRUE(st.corrupt);
+  EXPECT_NE(st.error.find("unknown compression codec 'gz'"), std::string::npos) << st.error;
+  EXPECT_TRUE(reader.finished());
+}
+
 std::string tail_of(const storage::ObjectStore& store, std::uint64_t bytes,
                     ReadStatus* st = nullptr) {
   std::string out;
