@@ -1,6 +1,8 @@
 #include "history/scala_hash_order.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 namespace sp::history {
 
@@ -68,6 +70,42 @@ void scala_hash_order(std::vector<ScalaHashEntry>& entries, int table_length) {
     if (ha != hb) return ha < hb;
     return a.inserted < b.inserted;
   });
+}
+
+namespace {
+
+// scala.util.hashing improve, as immutable.HashMap applies it to a key's ##.
+int32_t champ_improve(int32_t hcode) {
+  uint32_t h = static_cast<uint32_t>(hcode) + ~(static_cast<uint32_t>(hcode) << 9);
+  h = h ^ (h >> 14);
+  h = h + (h << 4);
+  return static_cast<int32_t>(h ^ (h >> 10));
+}
+
+void champ_walk(std::vector<std::pair<uint32_t, int>> entries, int shift, std::vector<int>& out) {
+  if (shift >= 32) {
+    for (const auto& e : entries) out.push_back(e.second);  // full collision: insertion order
+    return;
+  }
+  std::map<uint32_t, std::vector<std::pair<uint32_t, int>>> groups;
+  for (const auto& e : entries) groups[(e.first >> shift) & 31u].push_back(e);
+  for (const auto& [mask, g] : groups) {
+    if (g.size() == 1) out.push_back(g.front().second);
+  }
+  for (const auto& [mask, g] : groups) {
+    if (g.size() > 1) champ_walk(g, shift + 5, out);
+  }
+}
+
+}  // namespace
+
+std::vector<int> scala_immutable_int_map_order(const std::vector<int>& keys) {
+  if (keys.size() <= 4) return keys;
+  std::vector<std::pair<uint32_t, int>> entries;
+  for (int k : keys) entries.emplace_back(static_cast<uint32_t>(champ_improve(k)), k);
+  std::vector<int> out;
+  champ_walk(std::move(entries), 0, out);
+  return out;
 }
 
 }  // namespace sp::history

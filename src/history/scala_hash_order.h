@@ -36,4 +36,8 @@ struct ScalaHashEntry {
 // Sorts entries into the map's iteration order for the given table length.
 void scala_hash_order(std::vector<ScalaHashEntry>& entries, int table_length);
 
+// Iteration order of a Scala 2.13 immutable Map[Int, _] built by adding `keys` in this order
+// (distinct): insertion order up to 4 entries, else the CHAMP trie order of the hashed keys.
+std::vector<int> scala_immutable_int_map_order(const std::vector<int>& keys);
+
 }  // namespace sp::history

@@ -3,6 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "history/app_state.h"
 #include "history/events.h"
@@ -14,11 +18,22 @@ class SqlListener {
   explicit SqlListener(AppState& state) : s_(state) {}
 
   void on_event(const Event& event);
-  // Aggregates the metrics of executions that never ended, as the UI would on request.
+  // Writes the executions still tracked, with their metrics aggregated so far (as Spark's
+  // store does when a replay ends).
   void flush();
   std::size_t memory_bytes() const;
 
  private:
+  std::shared_ptr<SqlExecution> get_or_create(int64_t id);
+  void add_metrics(SqlExecution& e, const std::vector<SqlPlanMetric>& metrics);
+  void write(const std::shared_ptr<SqlExecution>& e);
+  void update(const std::shared_ptr<SqlExecution>& e, bool force);
+  void remove_stale_metrics(const SqlExecution& e);
+  bool is_sql_stage(int stage_id) const;
+  void update_stage_metrics(int stage_id, int attempt, int64_t task_id, int task_index,
+                            const std::vector<AccumulableInfo>& updates, bool succeeded);
+  std::map<int64_t, std::string> aggregate(const SqlExecution& e) const;
+
   AppState& s_;
 };
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "history/events.h"
@@ -22,14 +23,14 @@ struct SqlPlanMetric {
   std::string metric_type;
 };
 
-// A node of SparkPlanGraph (a plan operator or a WholeStageCodegen cluster).
+// A node of SparkPlanGraph: a plan operator, or a WholeStageCodegen cluster of operators.
 struct SqlGraphNode {
   int64_t id = 0;
   std::string name;
   std::string desc;
   std::vector<SqlPlanMetric> metrics;
   bool is_cluster = false;
-  std::vector<SqlGraphNode> children;  // cluster members
+  std::vector<SqlGraphNode> children;  // a cluster's operators
 };
 
 struct SqlGraphEdge {
@@ -42,46 +43,56 @@ struct SqlPlanGraph {
   std::vector<SqlGraphEdge> edges;
 };
 
-// Metric values of the tasks of one stage attempt (LiveStageMetrics).
+// Builds Spark's SparkPlanGraph from a SparkPlanInfo tree.
+SqlPlanGraph build_plan_graph(const SparkPlanInfo& plan);
+
+// Metric values reported by the tasks of one stage attempt (LiveStageMetrics).
 struct SqlStageMetrics {
   int stage_id = 0;
   int attempt_id = 0;
   int num_tasks = 0;
-  std::unordered_map<int64_t, std::string> accum_types;  // accumulator id -> metric type
-  // Per accumulator: value per task index (the latest successful attempt wins), and the task
-  // that reported the largest value.
-  struct Accum {
-    std::vector<int64_t> values;  // by task index
-    std::vector<bool> has_value;
-    int64_t max_value = INT64_MIN;
-    int64_t max_task_id = -1;
-    bool has_max = false;
+  // Shared with the execution: accumulator id -> metric type.
+  std::shared_ptr<std::unordered_map<int64_t, std::string>> accum_types;
+  std::unordered_map<int64_t, int> task_indices;  // task id -> index
+  std::set<int> completed_indices;
+  std::unordered_map<int64_t, std::vector<int64_t>> values;  // by task index
+  std::vector<int64_t> value_order;                          // accumulator ids, first seen first
+  struct Max {
+    int64_t value = 0;
+    int64_t task_id = 0;
   };
-  std::unordered_map<int64_t, Accum> accums;
-  std::unordered_map<int64_t, int> task_index;  // task id -> index
-  std::set<int64_t> succeeded_tasks;
+  std::unordered_map<int64_t, Max> max_values;
 };
 
 struct SqlExecution {
   int64_t execution_id = 0;
-  int64_t root_execution_id = 0;
-  std::string description;
-  std::string details;
-  std::string physical_plan_description;
-  std::vector<SqlPlanMetric> metrics;  // all plan metrics (de-duplicated by accumulator id)
+  std::optional<std::string> description;
+  std::optional<std::string> details;
+  std::optional<std::string> physical_plan_description;
+  std::vector<SqlPlanMetric> metrics;
+  std::shared_ptr<std::unordered_map<int64_t, std::string>> accum_types =
+      std::make_shared<std::unordered_map<int64_t, std::string>>();
   int64_t submission_time = -1;
   std::optional<int64_t> completion_time;
   std::optional<std::string> error_message;
-  std::map<int, JobStatus> jobs;
+  // Job id -> status, in insertion order (Scala's immutable Map order is derived from it).
+  std::vector<std::pair<int, JobStatus>> jobs;
   std::set<int> stages;
   std::vector<std::pair<int64_t, int64_t>> driver_accum_updates;
-  std::optional<std::map<int64_t, std::string>> metric_values;  // once aggregated
-  SqlPlanGraph graph;
+  std::optional<std::map<int64_t, std::string>> metric_values;
+  int end_events = 0;
 };
 
 struct SqlState {
-  std::map<int64_t, std::shared_ptr<SqlExecution>> executions;
-  std::unordered_map<int, std::shared_ptr<SqlStageMetrics>> stage_metrics;
+  std::map<int64_t, std::shared_ptr<SqlExecution>> live;
+  std::map<int64_t, std::shared_ptr<SqlExecution>> executions;  // written
+  std::map<int, std::shared_ptr<SqlStageMetrics>> stage_metrics;
+  std::map<int64_t, std::shared_ptr<const SqlPlanGraph>> graphs;  // written plan graphs
 };
+
+// SQLMetrics.stringValue: a metric's values (and the task that reported the largest, as
+// {value, stageId, attemptId, taskId}, empty for "driver") as the UI shows them.
+std::string sql_metric_string(const std::string& metric_type, const std::vector<int64_t>& values,
+                              const std::vector<int64_t>& max_metric);
 
 }  // namespace sp::history
