@@ -77,6 +77,7 @@ void write_app(JsonWriter& w, const AppEntry& app) {
 
 int64_t date_param(const QueryParams& q, std::string_view name, std::string_view def) {
   std::string v = api::first(q, name).value_or(std::string(def));
+  if (v.empty()) v = std::string(def);
   auto ts = parse_simple_date_param(v);
   if (!ts) api::bad_request("Couldn't parse date: " + v);
   return *ts;
@@ -93,7 +94,7 @@ std::string application_list_json(const std::vector<AttemptSummary>& all_attempt
     int64_t min_end = date_param(q, "minEndDate", "2010-01-01");
     int64_t max_end = date_param(q, "maxEndDate", "3000-01-01");
     int limit = INT32_MAX;
-    if (auto l = api::first(q, "limit")) {
+    if (auto l = api::first(q, "limit"); l && !l->empty()) {
       auto n = parse_java_int(*l);
       if (!n) api::not_found("Not Found");
       limit = *n;

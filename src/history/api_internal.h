@@ -26,7 +26,8 @@ struct HttpError {
   throw HttpError{400, std::move(message)};
 }
 
-// The first value of a parameter (Jersey's single-valued @QueryParam).
+// The first value of a parameter (Jersey's single-valued @QueryParam). Jersey treats an
+// empty value of a non-String parameter as absent; the helpers below do the same.
 std::optional<std::string> first(const QueryParams& q, std::string_view name);
 std::vector<std::string> all(const QueryParams& q, std::string_view name);
 // Boolean.valueOf semantics; the default when absent.

@@ -34,13 +34,13 @@ std::vector<std::string> all(const QueryParams& q, std::string_view name) {
 
 bool bool_param(const QueryParams& q, std::string_view name, bool def) {
   auto v = first(q, name);
-  if (!v) return def;
+  if (!v || v->empty()) return def;
   return iequals(*v, "true");
 }
 
 int int_param(const QueryParams& q, std::string_view name, int def) {
   auto v = first(q, name);
-  if (!v) return def;
+  if (!v || v->empty()) return def;
   auto n = parse_java_int(*v);
   if (!n) not_found("Not Found");
   return *n;
@@ -50,6 +50,11 @@ std::vector<std::string> enum_list(const QueryParams& q, std::string_view name,
                                    const std::vector<std::string>& allowed) {
   std::vector<std::string> out;
   for (const std::string& v : all(q, name)) {
+    if (v.empty()) {
+      // Jersey converts an empty value to null: a filter entry nothing matches.
+      out.push_back(std::string());
+      continue;
+    }
     bool found = false;
     for (const std::string& a : allowed) {
       if (iequals(v, a)) {

@@ -142,15 +142,15 @@ void sql_list(JsonWriter& w, const AppState& s, const QueryParams& q) {
   bool details = bool_param(q, "details", true);
   bool plan = bool_param(q, "planDescription", true);
   int offset = int_param(q, "offset", 0);
-  int length = int_param(q, "length", -1);
+  int length = int_param(q, "length", 20);
+  // executionsList(offset, length): the store view's skip(offset).max(length).
+  if (length <= 0) throw HttpError{500, "max must be positive."};
   w.begin_array();
   int64_t index = 0, taken = 0;
   for (const auto& [id, e] : s.sql.executions) {
-    if (length > 0) {
-      if (index++ < offset) continue;
-      if (taken >= length) break;
-      ++taken;
-    }
+    if (index++ < offset) continue;
+    if (taken >= length) break;
+    ++taken;
     write_execution(w, s, *e, details, plan);
   }
   w.end_array();

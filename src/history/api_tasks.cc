@@ -149,6 +149,7 @@ void task_list(JsonWriter& w, const AppState& s, int stage_id, int attempt, cons
   int offset = int_param(q, "offset", 0);
   int length = int_param(q, "length", 20);
   std::string sort = first(q, "sortBy").value_or("ID");
+  if (sort.empty()) sort = "ID";
   std::string lower;
   for (char c : sort) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   enum { kId, kIncreasing, kDecreasing } mode;

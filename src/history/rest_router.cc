@@ -76,6 +76,16 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
   using namespace api;
   const AppState& s = store.state();
   std::vector<std::string_view> p = split_path(subpath);
+  // A path no resource matches: Jersey then reads its first segment as an attempt id and
+  // answers 404 with the request path; under /stages it answers its own 404.
+  auto unmatched = [&]() {
+    if (!p.empty() && p[0] == "stages") return text(404, "Not Found");
+    AttemptSummary a = store.summary();
+    std::string uri = "/api/v1/applications/" + a.app_id;
+    if (a.attempt_id) uri += "/" + *a.attempt_id;
+    for (std::string_view seg : p) uri += "/" + std::string(seg);
+    return text(404, uri);
+  };
   JsonWriter w;
   try {
     if (p.empty()) return text(404, "Not Found");
@@ -84,7 +94,7 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
       jobs_list(w, s, q);
     } else if (r == "jobs" && p.size() == 2) {
       auto id = numeric<int>(p[1]);
-      if (!id) return text(404, "Not Found");
+      if (!id) return unmatched();
       one_job(w, s, *id);
     } else if (r == "executors" && p.size() == 1) {
       executor_list(w, s, true);
@@ -99,7 +109,7 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
         rdd_list(w, s);
       } else {
         auto id = numeric<int>(p[2]);
-        if (!id) return text(404, "Not Found");
+        if (!id) return unmatched();
         one_rdd(w, s, *id);
       }
     } else if (r == "sql" && p.size() <= 2) {
@@ -133,7 +143,7 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
         }
       }
     } else {
-      return text(404, "Not Found");
+      return unmatched();
     }
   } catch (const HttpError& e) {
     return text(e.status, e.message);
