@@ -1,5 +1,6 @@
 #include "history/event_parser.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -25,9 +26,52 @@ struct BadEvent : std::runtime_error {
   throw BadEvent(std::string(what) + " \"" + std::string(key) + "\"");
 }
 
+// An object's fields, read once: lookups then compare keys without re-walking the JSON.
+// A repeated key keeps its last value, as Jackson's tree model does.
+class Fields {
+ public:
+  Fields(const object& o) : obj(o) {  // NOLINT: implicit on purpose
+    for (auto kv : o) {
+      if (n_ < kInline) {
+        inline_[n_++] = {kv.key, kv.value};
+      } else {
+        extra_.emplace_back(kv.key, kv.value);
+      }
+    }
+  }
+  bool find(std::string_view key, element& out) const {
+    for (size_t i = extra_.size(); i > 0; --i) {
+      if (extra_[i - 1].first == key) {
+        out = extra_[i - 1].second;
+        return true;
+      }
+    }
+    for (size_t i = n_; i > 0; --i) {
+      if (inline_[i - 1].first == key) {
+        out = inline_[i - 1].second;
+        return true;
+      }
+    }
+    return false;
+  }
+  object obj;
+
+ private:
+  static constexpr size_t kInline = 32;
+  std::array<std::pair<std::string_view, element>, kInline> inline_;
+  size_t n_ = 0;
+  std::vector<std::pair<std::string_view, element>> extra_;
+};
+
+Fields as_fields(const element& e, std::string_view key) {
+  object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", key);
+  return Fields(o);
+}
+
 // Spark's jsonOption: a field that is present and not null.
-bool field(const object& obj, std::string_view key, element& out) {
-  if (obj[key].get(out) != simdjson::SUCCESS) return false;
+bool field(const Fields& obj, std::string_view key, element& out) {
+  if (!obj.find(key, out)) return false;
   return !out.is_null();
 }
 
@@ -97,46 +141,46 @@ std::string as_text(const element& e) {
   }
 }
 
-object req_object(const object& obj, std::string_view key) {
+Fields req_object(const Fields& obj, std::string_view key) {
   element e;
   object o;
   if (!field(obj, key, e) || e.get_object().get(o) != simdjson::SUCCESS) {
     bad("missing object", key);
   }
-  return o;
+  return Fields(o);
 }
 
-element req(const object& obj, std::string_view key) {
+element req(const Fields& obj, std::string_view key) {
   element e;
-  if (obj[key].get(e) != simdjson::SUCCESS) bad("missing field", key);
+  if (!obj.find(key, e)) bad("missing field", key);
   return e;
 }
 
-int64_t req_long(const object& obj, std::string_view key) { return to_long(req(obj, key), key); }
-int req_int(const object& obj, std::string_view key) { return to_int(req(obj, key), key); }
-bool req_bool(const object& obj, std::string_view key) { return to_bool(req(obj, key), key); }
-std::string req_string(const object& obj, std::string_view key) {
+int64_t req_long(const Fields& obj, std::string_view key) { return to_long(req(obj, key), key); }
+int req_int(const Fields& obj, std::string_view key) { return to_int(req(obj, key), key); }
+bool req_bool(const Fields& obj, std::string_view key) { return to_bool(req(obj, key), key); }
+std::string req_string(const Fields& obj, std::string_view key) {
   return to_string(req(obj, key), key);
 }
 
-int64_t opt_long(const object& obj, std::string_view key, int64_t def) {
+int64_t opt_long(const Fields& obj, std::string_view key, int64_t def) {
   element e;
   return field(obj, key, e) ? to_long(e, key) : def;
 }
-int opt_int(const object& obj, std::string_view key, int def) {
+int opt_int(const Fields& obj, std::string_view key, int def) {
   element e;
   return field(obj, key, e) ? to_int(e, key) : def;
 }
-bool opt_bool(const object& obj, std::string_view key, bool def) {
+bool opt_bool(const Fields& obj, std::string_view key, bool def) {
   element e;
   return field(obj, key, e) ? to_bool(e, key) : def;
 }
-std::optional<std::string> opt_text(const object& obj, std::string_view key) {
+std::optional<std::string> opt_text(const Fields& obj, std::string_view key) {
   element e;
   if (!field(obj, key, e)) return std::nullopt;
   return as_text(e);
 }
-std::optional<int64_t> opt_long_value(const object& obj, std::string_view key) {
+std::optional<int64_t> opt_long_value(const Fields& obj, std::string_view key) {
   element e;
   if (!field(obj, key, e)) return std::nullopt;
   return to_long(e, key);
@@ -168,14 +212,14 @@ StringPairs string_map(const element& e, std::string_view key) {
   return out;
 }
 
-StringPairs req_string_map(const object& obj, std::string_view key) {
+StringPairs req_string_map(const Fields& obj, std::string_view key) {
   element e;
   if (!field(obj, key, e)) bad("missing object", key);
   return string_map(e, key);
 }
 
 // Properties: string values only (nulls are skipped, as java.util.Properties cannot hold them).
-StringPairs properties(const object& obj, std::string_view key) {
+StringPairs properties(const Fields& obj, std::string_view key) {
   element e;
   object o;
   StringPairs out;
@@ -194,7 +238,7 @@ std::vector<int> int_list(const element& e, std::string_view key) {
   return out;
 }
 
-StorageLevel storage_level(const object& obj) {
+StorageLevel storage_level(const Fields& obj) {
   StorageLevel l;
   l.use_disk = req_bool(obj, "Use Disk");
   l.use_memory = req_bool(obj, "Use Memory");
@@ -208,10 +252,9 @@ StorageLevel storage_level(const object& obj) {
 std::string block_list_text(const element& e) {
   std::vector<std::string> items;
   for (element x : req_array(e, "Value")) {
-    object b;
-    if (x.get_object().get(b) != simdjson::SUCCESS) bad("expected an object for", "Value");
+    Fields b = as_fields(x, "Value");
     std::string id = req_string(b, "Block ID");
-    object st = req_object(b, "Status");
+    Fields st = req_object(b, "Status");
     StorageLevel l = storage_level(req_object(st, "Storage Level"));
     std::string level;
     level += l.use_disk ? "disk, " : "";
@@ -249,8 +292,7 @@ std::string accum_value(const std::optional<std::string>& name, const element& v
 }
 
 AccumulableInfo accumulable(const element& e) {
-  object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "Accumulables");
+  Fields o = as_fields(e, "Accumulables");
   AccumulableInfo a;
   a.id = req_long(o, "ID");
   a.name = opt_text(o, "Name");
@@ -263,17 +305,33 @@ AccumulableInfo accumulable(const element& e) {
   return a;
 }
 
-std::vector<AccumulableInfo> accumulables(const object& obj, std::string_view key) {
+// Internal task-metric accumulators ("internal.metrics.*"): the status store drops them from
+// task and stage answers, and their values are in the task metrics already.
+bool internal_metric(const element& e) {
+  object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) return false;
+  element name, internal;
+  std::string_view n;
+  return o["Name"].get(name) == simdjson::SUCCESS &&
+         name.get_string().get(n) == simdjson::SUCCESS && n.rfind("internal.metrics.", 0) == 0 &&
+         o["Internal"].get(internal) == simdjson::SUCCESS &&
+         internal.type() == element_type::BOOL && internal.get_bool().value_unsafe();
+}
+
+std::vector<AccumulableInfo> accumulables(const Fields& obj, std::string_view key,
+                                          bool keep_internal_metrics = false) {
   std::vector<AccumulableInfo> out;
   element e;
   if (!field(obj, key, e)) return out;
-  for (element x : req_array(e, key)) out.push_back(accumulable(x));
+  for (element x : req_array(e, key)) {
+    if (!keep_internal_metrics && internal_metric(x)) continue;
+    out.push_back(accumulable(x));
+  }
   return out;
 }
 
 RddInfo rdd_info(const element& e) {
-  object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "RDD Info");
+  Fields o = as_fields(e, "RDD Info");
   RddInfo r;
   r.id = req_int(o, "RDD ID");
   r.name = req_string(o, "Name");
@@ -286,8 +344,7 @@ RddInfo rdd_info(const element& e) {
 }
 
 StageInfo stage_info(const element& e) {
-  object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "Stage Info");
+  Fields o = as_fields(e, "Stage Info");
   StageInfo s;
   s.stage_id = req_int(o, "Stage ID");
   s.attempt_id = opt_int(o, "Stage Attempt ID", 0);
@@ -318,8 +375,8 @@ StageInfo stage_info(const element& e) {
   return s;
 }
 
-TaskInfo task_info(const object& parent) {
-  object o = req_object(parent, "Task Info");
+TaskInfo task_info(const Fields& parent) {
+  Fields o = req_object(parent, "Task Info");
   TaskInfo t;
   t.task_id = req_long(o, "Task ID");
   t.index = req_int(o, "Index");
@@ -343,23 +400,23 @@ TaskInfo task_info(const object& parent) {
   return t;
 }
 
-ExecutorMetricValues executor_metrics(const object& parent, std::string_view key) {
+ExecutorMetricValues executor_metrics(const Fields& parent, std::string_view key) {
   ExecutorMetricValues v{};
   element e;
-  object o;
-  if (!field(parent, key, e) || e.get_object().get(o) != simdjson::SUCCESS) return v;
+  object raw;
+  if (!field(parent, key, e) || e.get_object().get(raw) != simdjson::SUCCESS) return v;
+  Fields o(raw);
   for (int i = 0; i < kNumExecutorMetrics; ++i) {
     v[i] = opt_long(o, kExecutorMetricNames[i], 0);
   }
   return v;
 }
 
-TaskMetrics task_metrics(const object& parent) {
+TaskMetrics task_metrics(const Fields& parent) {
   TaskMetrics m = filled_metrics(0);
   element e;
-  object o;
   if (!field(parent, "Task Metrics", e)) return m;
-  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "Task Metrics");
+  Fields o = as_fields(e, "Task Metrics");
   m[kExecutorDeserializeTime] = req_long(o, "Executor Deserialize Time");
   m[kExecutorDeserializeCpuTime] = opt_long(o, "Executor Deserialize CPU Time", 0);
   m[kExecutorRunTime] = req_long(o, "Executor Run Time");
@@ -371,8 +428,9 @@ TaskMetrics task_metrics(const object& parent) {
   m[kMemoryBytesSpilled] = req_long(o, "Memory Bytes Spilled");
   m[kDiskBytesSpilled] = req_long(o, "Disk Bytes Spilled");
   element x;
-  object r;
-  if (field(o, "Shuffle Read Metrics", x) && x.get_object().get(r) == simdjson::SUCCESS) {
+  object raw;
+  if (field(o, "Shuffle Read Metrics", x) && x.get_object().get(raw) == simdjson::SUCCESS) {
+    Fields r(raw);
     m[kShuffleRemoteBlocksFetched] = req_int(r, "Remote Blocks Fetched");
     m[kShuffleLocalBlocksFetched] = req_int(r, "Local Blocks Fetched");
     m[kShuffleRemoteBytesRead] = req_long(r, "Remote Bytes Read");
@@ -382,11 +440,12 @@ TaskMetrics task_metrics(const object& parent) {
     m[kShuffleRecordsRead] = opt_long(r, "Total Records Read", 0);
     m[kShuffleRemoteReqsDuration] = opt_long(r, "Remote Requests Duration", 0);
     element px;
-    object p;
+    object push_raw;
     // "Push Based Shuffle" in the logs Spark writes ("Shuffle Push Read Metrics" in some builds).
     bool push = (field(r, "Push Based Shuffle", px) || field(r, "Shuffle Push Read Metrics", px)) &&
-                px.get_object().get(p) == simdjson::SUCCESS;
+                px.get_object().get(push_raw) == simdjson::SUCCESS;
     if (push) {
+      Fields p(push_raw);
       m[kPushCorruptMergedBlockChunks] = opt_long(p, "Corrupt Merged Block Chunks", 0);
       m[kPushMergedFetchFallbackCount] = opt_long(p, "Merged Fetch Fallback Count", 0);
       m[kPushRemoteMergedBlocksFetched] = opt_long(p, "Merged Remote Blocks Fetched", 0);
@@ -398,23 +457,26 @@ TaskMetrics task_metrics(const object& parent) {
       m[kPushRemoteMergedReqsDuration] = opt_long(p, "Merged Remote Requests Duration", 0);
     }
   }
-  if (field(o, "Shuffle Write Metrics", x) && x.get_object().get(r) == simdjson::SUCCESS) {
+  if (field(o, "Shuffle Write Metrics", x) && x.get_object().get(raw) == simdjson::SUCCESS) {
+    Fields r(raw);
     m[kShuffleBytesWritten] = req_long(r, "Shuffle Bytes Written");
     m[kShuffleRecordsWritten] = opt_long(r, "Shuffle Records Written", 0);
     m[kShuffleWriteTime] = req_long(r, "Shuffle Write Time");
   }
-  if (field(o, "Output Metrics", x) && x.get_object().get(r) == simdjson::SUCCESS) {
+  if (field(o, "Output Metrics", x) && x.get_object().get(raw) == simdjson::SUCCESS) {
+    Fields r(raw);
     m[kOutputBytesWritten] = req_long(r, "Bytes Written");
     m[kOutputRecordsWritten] = opt_long(r, "Records Written", 0);
   }
-  if (field(o, "Input Metrics", x) && x.get_object().get(r) == simdjson::SUCCESS) {
+  if (field(o, "Input Metrics", x) && x.get_object().get(raw) == simdjson::SUCCESS) {
+    Fields r(raw);
     m[kInputBytesRead] = req_long(r, "Bytes Read");
     m[kInputRecordsRead] = opt_long(r, "Records Read", 0);
   }
   return m;
 }
 
-std::string block_manager_id_string(const object& parent, std::string_view key) {
+std::string block_manager_id_string(const Fields& parent, std::string_view key) {
   element e;
   object o;
   if (!field(parent, key, e) || e.get_object().get(o) != simdjson::SUCCESS) return "null";
@@ -423,14 +485,13 @@ std::string block_manager_id_string(const object& parent, std::string_view key) 
 }
 
 // java.lang.StackTraceElement.toString for elements built from the log.
-std::string stack_trace_text(const object& parent) {
+std::string stack_trace_text(const Fields& parent) {
   element e;
   std::string out;
   if (!field(parent, "Stack Trace", e)) return out;
   bool first = true;
   for (element x : req_array(e, "Stack Trace")) {
-    object l;
-    if (x.get_object().get(l) != simdjson::SUCCESS) bad("expected an object for", "Stack Trace");
+    Fields l = as_fields(x, "Stack Trace");
     std::string cls = req_string(l, "Declaring Class");
     std::string method = req_string(l, "Method Name");
     std::optional<std::string> file;
@@ -454,8 +515,8 @@ std::string stack_trace_text(const object& parent) {
   return out;
 }
 
-TaskEndReason task_end_reason(const object& parent) {
-  object o = req_object(parent, "Task End Reason");
+TaskEndReason task_end_reason(const Fields& parent) {
+  Fields o = req_object(parent, "Task End Reason");
   std::string reason = req_string(o, "Reason");
   TaskEndReason r;
   if (reason == "Success") {
@@ -517,7 +578,7 @@ TaskEndReason task_end_reason(const object& parent) {
 
 // ---- events -----------------------------------------------------------------------------
 
-JobStartEvent job_start(const object& o) {
+JobStartEvent job_start(const Fields& o) {
   JobStartEvent ev;
   ev.job_id = req_int(o, "Job ID");
   ev.time = opt_long(o, "Submission Time", -1);
@@ -538,11 +599,11 @@ JobStartEvent job_start(const object& o) {
   return ev;
 }
 
-JobEndEvent job_end(const object& o) {
+JobEndEvent job_end(const Fields& o) {
   JobEndEvent ev;
   ev.job_id = req_int(o, "Job ID");
   ev.time = opt_long(o, "Completion Time", -1);
-  object r = req_object(o, "Job Result");
+  Fields r = req_object(o, "Job Result");
   std::string result = req_string(r, "Result");
   if (result == "JobSucceeded") {
     ev.succeeded = true;
@@ -554,7 +615,7 @@ JobEndEvent job_end(const object& o) {
   return ev;
 }
 
-EnvironmentUpdateEvent environment_update(const object& o) {
+EnvironmentUpdateEvent environment_update(const Fields& o) {
   EnvironmentUpdateEvent ev;
   ev.jvm = req_string_map(o, "JVM Information");
   ev.spark = req_string_map(o, "Spark Properties");
@@ -566,10 +627,11 @@ EnvironmentUpdateEvent environment_update(const object& o) {
   return ev;
 }
 
-ResourceProfileAddedEvent resource_profile_added(const object& o) {
+ResourceProfileAddedEvent resource_profile_added(const Fields& o) {
   ResourceProfileAddedEvent ev;
   ev.id = req_int(o, "Resource Profile Id");
-  for (auto kv : req_object(o, "Executor Resource Requests")) {
+  Fields exec_reqs = req_object(o, "Executor Resource Requests");
+  for (auto kv : exec_reqs.obj) {
     object r;
     if (kv.value.get_object().get(r) != simdjson::SUCCESS) bad("bad request", kv.key);
     ExecutorResourceRequest er;
@@ -579,7 +641,8 @@ ResourceProfileAddedEvent resource_profile_added(const object& o) {
     er.vendor = req_string(r, "Vendor");
     ev.executor_resources.emplace_back(std::string(kv.key), std::move(er));
   }
-  for (auto kv : req_object(o, "Task Resource Requests")) {
+  Fields task_reqs = req_object(o, "Task Resource Requests");
+  for (auto kv : task_reqs.obj) {
     object r;
     if (kv.value.get_object().get(r) != simdjson::SUCCESS) bad("bad request", kv.key);
     TaskResourceRequest tr;
@@ -590,11 +653,11 @@ ResourceProfileAddedEvent resource_profile_added(const object& o) {
   return ev;
 }
 
-ExecutorAddedEvent executor_added(const object& o) {
+ExecutorAddedEvent executor_added(const Fields& o) {
   ExecutorAddedEvent ev;
   ev.time = req_long(o, "Timestamp");
   ev.executor_id = req_string(o, "Executor ID");
-  object info = req_object(o, "Executor Info");
+  Fields info = req_object(o, "Executor Info");
   ev.host = req_string(info, "Host");
   ev.total_cores = req_int(info, "Total Cores");
   ev.log_urls = req_string_map(info, "Log Urls");
@@ -618,26 +681,22 @@ ExecutorAddedEvent executor_added(const object& o) {
   return ev;
 }
 
-ExecutorMetricsUpdateEvent metrics_update(const object& o) {
+ExecutorMetricsUpdateEvent metrics_update(const Fields& o) {
   ExecutorMetricsUpdateEvent ev;
   ev.executor_id = req_string(o, "Executor ID");
   for (element x : req_array(req(o, "Metrics Updated"), "Metrics Updated")) {
-    object u;
-    if (x.get_object().get(u) != simdjson::SUCCESS) bad("bad update", "Metrics Updated");
+    Fields u = as_fields(x, "Metrics Updated");
     TaskAccumUpdates t;
     t.task_id = req_long(u, "Task ID");
     t.stage_id = req_int(u, "Stage ID");
     t.stage_attempt_id = req_int(u, "Stage Attempt ID");
-    for (element a : req_array(req(u, "Accumulator Updates"), "Accumulator Updates")) {
-      t.updates.push_back(accumulable(a));
-    }
+    t.updates = accumulables(u, "Accumulator Updates", true);
     ev.accum_updates.push_back(std::move(t));
   }
   element e;
   if (field(o, "Executor Metrics Updated", e)) {
     for (element x : req_array(e, "Executor Metrics Updated")) {
-      object u;
-      if (x.get_object().get(u) != simdjson::SUCCESS) bad("bad update", "Executor Metrics");
+      Fields u = as_fields(x, "Executor Metrics");
       StageExecutorUpdate s;
       s.stage_id = req_int(u, "Stage ID");
       s.stage_attempt_id = req_int(u, "Stage Attempt ID");
@@ -648,10 +707,10 @@ ExecutorMetricsUpdateEvent metrics_update(const object& o) {
   return ev;
 }
 
-BlockUpdatedEvent block_updated(const object& o) {
-  object info = req_object(o, "Block Updated Info");
+BlockUpdatedEvent block_updated(const Fields& o) {
+  Fields info = req_object(o, "Block Updated Info");
   BlockUpdatedEvent ev;
-  object bm = req_object(info, "Block Manager ID");
+  Fields bm = req_object(info, "Block Manager ID");
   ev.executor_id = req_string(bm, "Executor ID");
   ev.host = req_string(bm, "Host");
   ev.port = req_int(bm, "Port");
@@ -665,8 +724,7 @@ BlockUpdatedEvent block_updated(const object& o) {
 std::vector<SqlMetricInfo> sql_metrics(const element& e, std::string_view key) {
   std::vector<SqlMetricInfo> out;
   for (element x : req_array(e, key)) {
-    object m;
-    if (x.get_object().get(m) != simdjson::SUCCESS) bad("bad metric", key);
+    Fields m = as_fields(x, key);
     SqlMetricInfo info;
     info.name = req_string(m, "name");
     info.accumulator_id = req_long(m, "accumulatorId");
@@ -677,8 +735,7 @@ std::vector<SqlMetricInfo> sql_metrics(const element& e, std::string_view key) {
 }
 
 void spark_plan_info(const element& e, SparkPlanInfo& out) {
-  object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "sparkPlanInfo");
+  Fields o = as_fields(e, "sparkPlanInfo");
   out.node_name = req_string(o, "nodeName");
   out.simple_string = req_string(o, "simpleString");
   element x;
@@ -691,13 +748,13 @@ void spark_plan_info(const element& e, SparkPlanInfo& out) {
   if (field(o, "metrics", x)) out.metrics = sql_metrics(x, "metrics");
 }
 
-std::shared_ptr<SparkPlanInfo> plan_field(const object& o) {
+std::shared_ptr<SparkPlanInfo> plan_field(const Fields& o) {
   auto plan = std::make_shared<SparkPlanInfo>();
   spark_plan_info(req(o, "sparkPlanInfo"), *plan);
   return plan;
 }
 
-ExclusionEvent exclusion(ExclusionKind kind, const object& o, bool node, bool for_stage) {
+ExclusionEvent exclusion(ExclusionKind kind, const Fields& o, bool node, bool for_stage) {
   ExclusionEvent ev;
   ev.kind = kind;
   ev.id = req_string(o, node ? "hostId" : "executorId");
@@ -708,7 +765,7 @@ ExclusionEvent exclusion(ExclusionKind kind, const object& o, bool node, bool fo
   return ev;
 }
 
-bool parse_event(std::string_view name, const object& o, Event& out) {
+bool parse_event(std::string_view name, const Fields& o, Event& out) {
   // Class-named events may appear with or without their package.
   size_t dot = name.rfind('.');
   std::string_view simple = dot == std::string_view::npos ? name : name.substr(dot + 1);
@@ -753,7 +810,7 @@ bool parse_event(std::string_view name, const object& o, Event& out) {
     out = environment_update(o);
   } else if (simple == "BlockManagerAdded") {
     BlockManagerAddedEvent ev;
-    object bm = req_object(o, "Block Manager ID");
+    Fields bm = req_object(o, "Block Manager ID");
     ev.executor_id = req_string(bm, "Executor ID");
     ev.host = req_string(bm, "Host");
     ev.port = req_int(bm, "Port");
@@ -818,7 +875,7 @@ bool parse_event(std::string_view name, const object& o, Event& out) {
     MiscellaneousProcessAddedEvent ev;
     ev.time = req_long(o, "time");
     ev.process_id = req_string(o, "processId");
-    object info = req_object(o, "info");
+    Fields info = req_object(o, "info");
     ev.host_port = req_string(info, "hostPort");
     ev.cores = req_int(info, "cores");
     ev.log_urls = req_string_map(info, "logUrlInfo");
@@ -903,7 +960,7 @@ bool EventParser::parse(std::string_view line, Event& out, std::string* error) {
     return false;
   }
   try {
-    return parse_event(event_name, obj, out);
+    return parse_event(event_name, Fields(obj), out);
   } catch (const BadEvent& e) {
     if (error) *error = std::string(event_name) + ": " + e.what();
     return false;

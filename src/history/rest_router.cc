@@ -67,9 +67,13 @@ AppPath parse_app_path(std::string_view path) {
 }
 
 Response app_not_found(std::string_view app_id, const std::optional<std::string>& attempt_id) {
-  std::string key(app_id);
-  if (attempt_id) key += "/" + *attempt_id;
-  return text(404, "no such app: " + key);
+  std::string message = "no such app: ";
+  message.append(app_id);
+  if (attempt_id) {
+    message.push_back('/');
+    message.append(*attempt_id);
+  }
+  return text(404, message);
 }
 
 Response serve_app(const AppStore& store, std::string_view subpath, const QueryParams& q) {
@@ -81,9 +85,16 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
   auto unmatched = [&]() {
     if (!p.empty() && p[0] == "stages") return text(404, "Not Found");
     AttemptSummary a = store.summary();
-    std::string uri = "/api/v1/applications/" + a.app_id;
-    if (a.attempt_id) uri += "/" + *a.attempt_id;
-    for (std::string_view seg : p) uri += "/" + std::string(seg);
+    std::string uri = "/api/v1/applications/";
+    uri.append(a.app_id);
+    if (a.attempt_id) {
+      uri.push_back('/');
+      uri.append(*a.attempt_id);
+    }
+    for (std::string_view seg : p) {
+      uri.push_back('/');
+      uri.append(seg);
+    }
     return text(404, uri);
   };
   JsonWriter w;

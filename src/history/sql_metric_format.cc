@@ -58,9 +58,13 @@ std::string java_fixed(double d, int prec) {
   }
   std::string ip = all.substr(0, all.size() - static_cast<size_t>(prec));
   std::string fp = all.substr(all.size() - static_cast<size_t>(prec));
-  std::string out = neg ? "-" : "";
-  out += ip;
-  if (prec > 0) out += "." + fp;
+  std::string out;
+  if (neg) out.push_back('-');
+  out.append(ip);
+  if (prec > 0) {
+    out.push_back('.');
+    out.append(fp);
+  }
   return out;
 }
 
@@ -78,7 +82,10 @@ std::string group_thousands(const std::string& digits) {
 std::string integer_format(int64_t v) {
   bool neg = v < 0;
   uint64_t a = neg ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
-  return (neg ? "-" : "") + group_thousands(std::to_string(a));
+  std::string out;
+  if (neg) out.push_back('-');
+  out.append(group_thousands(std::to_string(a)));
+  return out;
 }
 
 // Utils.bytesToString: "%.1f <unit>" of the exact quotient, rounded half up.
@@ -103,8 +110,14 @@ std::string bytes_to_string(int64_t size) {
   uint64_t denom = uint64_t{1} << shift;
   uint64_t q = a / denom, r = a % denom;
   uint64_t tenths = q * 10 + (r * 10 + denom / 2) / denom;
-  return std::string(neg ? "-" : "") + std::to_string(tenths / 10) + "." +
-         std::to_string(tenths % 10) + " " + unit;
+  std::string out;
+  if (neg) out.push_back('-');
+  out.append(std::to_string(tenths / 10));
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + tenths % 10));
+  out.push_back(' ');
+  out.append(unit);
+  return out;
 }
 
 // Utils.msDurationToString.
@@ -120,9 +133,13 @@ std::string ms_duration_to_string(int64_t ms) {
 std::string average_format(int64_t value) {
   bool neg = value < 0;
   uint64_t a = neg ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
-  std::string out = neg ? "-" : "";
-  out += group_thousands(std::to_string(a / 10));
-  if (a % 10 != 0) out += "." + std::to_string(a % 10);
+  std::string out;
+  if (neg) out.push_back('-');
+  out.append(group_thousands(std::to_string(a / 10)));
+  if (a % 10 != 0) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + a % 10));
+  }
   return out;
 }
 
