@@ -33,7 +33,7 @@ struct HistoryFlags {
   bool cleaner = false;
   std::string cleaner_max_age = "168h", cleaner_interval = "24h";
   std::size_t cleaner_max_num = static_cast<std::size_t>(INT32_MAX);
-  int threads = 8;
+  int threads = 64;  // httplib holds a thread per keep-alive connection
   std::string log_level = "info";
 };
 

@@ -84,7 +84,7 @@ class ApiServer {
 
   struct Options {
     size_t max_body_bytes = 4 * 1024 * 1024;
-    int threads = 8;
+    int threads = 32;  // httplib holds a thread per keep-alive connection
   };
 
   // Every argument must outlive the server.
