@@ -30,7 +30,19 @@ struct LiveTask {
 using StageKey = std::pair<int, int>;
 using ExecSummaryKey = std::tuple<int, int, std::string>;
 
+// How much the status store keeps (the History Server's spark.ui.retained* and
+// spark.sql.ui.retainedExecutions settings, with Spark's defaults).
+struct ReplayLimits {
+  int retained_jobs = 1000;
+  int retained_stages = 1000;
+  int retained_tasks_per_stage = 100000;
+  int retained_dead_executors = 100;
+  int retained_sql_executions = 1000;
+};
+
 struct AppState {
+  ReplayLimits limits;
+
   // --- AppStatusListener state ---
   std::string spark_version;  // from SparkListenerLogStart
   std::optional<StatusAppInfo> app_info;

@@ -65,7 +65,14 @@ struct AppStore::Impl {
   }
 };
 
-AppStore::AppStore() : impl_(std::make_unique<Impl>()) {}
+AppStore::AppStore(const RetentionLimits& limits) : impl_(std::make_unique<Impl>()) {
+  ReplayLimits& l = impl_->state.limits;
+  l.retained_jobs = limits.jobs;
+  l.retained_stages = limits.stages;
+  l.retained_tasks_per_stage = limits.tasks_per_stage;
+  l.retained_dead_executors = limits.dead_executors;
+  l.retained_sql_executions = limits.sql_executions;
+}
 AppStore::~AppStore() = default;
 
 void AppStore::apply_line(std::string_view json_line) {

@@ -22,9 +22,20 @@ struct AppStoreStats {
   std::string first_error;       // what was wrong with the first malformed line
 };
 
+// How much of an application the store keeps, as the History Server's spark.ui.retainedJobs,
+// spark.ui.retainedStages, spark.ui.retainedTasks, spark.ui.retainedDeadExecutors and
+// spark.sql.ui.retainedExecutions (Spark's defaults).
+struct RetentionLimits {
+  int jobs = 1000;
+  int stages = 1000;
+  int tasks_per_stage = 100000;
+  int dead_executors = 100;
+  int sql_executions = 1000;
+};
+
 class AppStore {
  public:
-  AppStore();
+  explicit AppStore(const RetentionLimits& limits = RetentionLimits());
   ~AppStore();
   AppStore(const AppStore&) = delete;
   AppStore& operator=(const AppStore&) = delete;

@@ -1,13 +1,50 @@
 #include "history/listing_lines.h"
 
+#include <simdjson.h>
+
+#include <array>
+
 #include "eventlog/log_reader.h"
+#include "history/json_writer.h"
 
 namespace sp::history {
 namespace {
 
 constexpr std::string_view kPrefix = "{\"Event\":\"SparkListener";
 
+constexpr std::array<std::string_view, 4> kAclKeys = {
+    "spark.ui.view.acls", "spark.ui.view.acls.groups", "spark.admin.acls",
+    "spark.admin.acls.groups"};
+
 }  // namespace
+
+std::string listing_environment(std::string_view env_line) {
+  thread_local simdjson::dom::parser parser;  // keeps its buffers from one log to the next
+  simdjson::dom::element doc;
+  simdjson::dom::object props;
+  if (parser.parse(env_line.data(), env_line.size()).get(doc) != simdjson::SUCCESS ||
+      doc["Spark Properties"].get_object().get(props) != simdjson::SUCCESS)
+    return std::string(env_line);
+  JsonWriter w;
+  w.begin_object();
+  w.field("Event", "SparkListenerEnvironmentUpdate");
+  w.key("Spark Properties");
+  w.begin_object();
+  for (auto [key, value] : props) {
+    std::string_view v;
+    for (auto acl : kAclKeys)
+      if (key == acl && value.get_string().get(v) == simdjson::SUCCESS) w.field(key, v);
+  }
+  w.end_object();
+  // Sections every EnvironmentUpdate has, left empty.
+  for (const char* section : {"JVM Information", "System Properties", "Classpath Entries"}) {
+    w.key(section);
+    w.begin_object();
+    w.end_object();
+  }
+  w.end_object();
+  return w.take();
+}
 
 ListingEvent listing_event(std::string_view line) {
   std::string_view rest;
@@ -32,7 +69,8 @@ ListingLines read_listing_lines(const storage::ObjectStore& store, const eventlo
   bool app_start = false, environment = false, app_end = false;
   eventlog::EventLogReader reader(store, log);
   auto head = reader.read_more([&](std::string_view line) {
-    switch (listing_event(line)) {
+    const ListingEvent kind = listing_event(line);
+    switch (kind) {
       case ListingEvent::kNone:
         return true;
       case ListingEvent::kAppStart:
@@ -48,7 +86,10 @@ ListingLines read_listing_lines(const storage::ObjectStore& store, const eventlo
       case ListingEvent::kLogStart:
         break;
     }
-    out.lines.emplace_back(line);
+    if (kind == ListingEvent::kEnvironment)
+      out.lines.push_back(listing_environment(line));
+    else
+      out.lines.emplace_back(line);
     return !(app_start && environment);
   });
   out.bytes_read += head.bytes_read;
@@ -57,10 +98,14 @@ ListingLines read_listing_lines(const storage::ObjectStore& store, const eventlo
     return out;
   }
   if (!head.stopped || app_end) return out;  // the whole log was read
-  auto tail = eventlog::read_tail(store, log, tail_bytes, [&](std::string_view line) {
+  auto keep_end = [&](std::string_view line) {
     if (listing_event(line) == ListingEvent::kAppEnd) out.lines.emplace_back(line);
     return true;
-  });
+  };
+  // A small log is read on to its end rather than read again from its tail.
+  const bool small = log.total_size <= head.bytes_read + tail_bytes;
+  auto tail =
+      small ? reader.read_more(keep_end) : eventlog::read_tail(store, log, tail_bytes, keep_end);
   out.bytes_read += tail.bytes_read;
   if (!tail.ok()) out.error = tail.error;
   return out;

@@ -52,6 +52,7 @@ struct JobData {
 
 // The listener's mutable view of a running job.
 struct LiveJob {
+  bool written = false;
   JobData data;  // counters except the set-derived ones
   std::unordered_set<int64_t> completed_indices;
   std::set<int> completed_stages;
@@ -79,6 +80,8 @@ struct SpeculationSummary {
 };
 
 struct Stage {
+  bool written = false;
+  int saved_tasks = 0;  // tasks started, less those removed by the retention limit
   StageInfo info;
   std::vector<std::shared_ptr<LiveJob>> jobs;  // jobs that include this stage (may have ended)
   std::set<int> job_ids;
@@ -102,6 +105,7 @@ struct Stage {
 };
 
 struct Executor {
+  bool written = false;
   std::string id;
   std::optional<std::string> host_port;
   std::optional<std::string> host;

@@ -72,7 +72,23 @@ void SqlListener::add_metrics(SqlExecution& e, const std::vector<SqlPlanMetric>&
 }
 
 void SqlListener::write(const std::shared_ptr<SqlExecution>& e) {
+  bool first = !e->written;
+  e->written = true;
   s_.sql.executions[e->execution_id] = e;
+  if (!first || flushing_) return;
+  // cleanupExecutions: drop the oldest finished executions beyond the limit.
+  int64_t n = static_cast<int64_t>(s_.sql.executions.size()) - s_.limits.retained_sql_executions;
+  if (n <= 0) return;
+  std::vector<std::pair<int64_t, int64_t>> candidates;
+  for (const auto& [id, x] : s_.sql.executions) {
+    if (x->completion_time && *x->completion_time >= 0)
+      candidates.emplace_back(*x->completion_time, id);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t i = 0; i < n && i < static_cast<int64_t>(candidates.size()); ++i) {
+    s_.sql.executions.erase(candidates[static_cast<size_t>(i)].second);
+    s_.sql.graphs.erase(candidates[static_cast<size_t>(i)].second);
+  }
 }
 
 void SqlListener::update(const std::shared_ptr<SqlExecution>& e, bool force) {
@@ -205,6 +221,7 @@ void SqlListener::on_event(const Event& event) {
       e->accum_types =
           std::make_shared<std::unordered_map<int64_t, std::string>>(*stored->second->accum_types);
       e->end_events = static_cast<int>(e->jobs.size()) + 1;
+      e->written = false;
       s_.sql.live[exec_id] = e;
     } else {
       e = get_or_create(exec_id);
@@ -302,6 +319,7 @@ void SqlListener::on_event(const Event& event) {
 }
 
 void SqlListener::flush() {
+  flushing_ = true;
   for (auto& [id, e] : s_.sql.live) {
     if (!e->metric_values) e->metric_values = aggregate(*e);
     write(e);

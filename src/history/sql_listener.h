@@ -35,6 +35,7 @@ class SqlListener {
   std::map<int64_t, std::string> aggregate(const SqlExecution& e) const;
 
   AppState& s_;
+  bool flushing_ = false;  // no retention triggers during the final flush
 };
 
 }  // namespace sp::history

@@ -65,6 +65,7 @@ struct SqlStageMetrics {
 };
 
 struct SqlExecution {
+  bool written = false;
   int64_t execution_id = 0;
   std::optional<std::string> description;
   std::optional<std::string> details;

@@ -177,8 +177,11 @@ void StatusListener::on_event(Event& event) {
 
 // ---- writes -------------------------------------------------------------------------------
 
-void StatusListener::write_stage(const std::shared_ptr<Stage>& stage) {
+void StatusListener::write_stage(const std::shared_ptr<Stage>& stage, bool last) {
+  bool check = last || !stage->written;
+  stage->written = true;
   s_.stages[{stage->info.stage_id, stage->info.attempt_id}] = stage;
+  if (check && !flushing_) cleanup_stages();
 }
 
 void StatusListener::write_exec_summary(const Stage& stage, const std::string& exec_id) {
@@ -187,10 +190,97 @@ void StatusListener::write_exec_summary(const Stage& stage, const std::string& e
   s_.exec_summaries[{stage.info.stage_id, stage.info.attempt_id, exec_id}] = it->second;
 }
 
-void StatusListener::write_job(const LiveJob& job) { s_.jobs[job.data.job_id] = job.snapshot(); }
+void StatusListener::write_job(LiveJob& job, bool last) {
+  bool check = last || !job.written;
+  job.written = true;
+  s_.jobs[job.data.job_id] = job.snapshot();
+  if (check && !flushing_) cleanup_jobs();
+}
 
-void StatusListener::write_executor(const std::shared_ptr<Executor>& exec) {
+void StatusListener::write_executor(const std::shared_ptr<Executor>& exec, bool last) {
+  bool check = last || !exec->written;
+  exec->written = true;
   s_.executors[exec->id] = exec;
+  if (check && !flushing_) cleanup_executors();
+}
+
+namespace {
+
+// AppStatusListener.calculateNumberToRemove: at least a tenth of the limit.
+int64_t number_to_remove(int64_t size, int64_t retained) {
+  return size > retained ? std::max(retained / 10, size - retained) : 0;
+}
+
+}  // namespace
+
+void StatusListener::cleanup_jobs() {
+  int64_t n = number_to_remove(static_cast<int64_t>(s_.jobs.size()), s_.limits.retained_jobs);
+  if (n <= 0) return;
+  // The "completionTime" index from 0: finished jobs, oldest first, by id on ties.
+  std::vector<std::pair<int64_t, int>> candidates;
+  for (const auto& [id, j] : s_.jobs) {
+    if (!j.completion_time || *j.completion_time < 0) continue;
+    if (j.status == JobStatus::kRunning || j.status == JobStatus::kUnknown) continue;
+    candidates.emplace_back(*j.completion_time, id);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t i = 0; i < n && i < static_cast<int64_t>(candidates.size()); ++i) {
+    s_.jobs.erase(candidates[static_cast<size_t>(i)].second);
+  }
+}
+
+void StatusListener::cleanup_stages() {
+  int64_t n = number_to_remove(static_cast<int64_t>(s_.stages.size()), s_.limits.retained_stages);
+  if (n <= 0) return;
+  // The "completionTime" index: skipped stages (-1) first, then by completion, by key on ties.
+  std::vector<std::pair<int64_t, StageKey>> candidates;
+  for (const auto& [key, st] : s_.stages) {
+    if (st->status == StageStatus::kActive || st->status == StageStatus::kPending) continue;
+    candidates.emplace_back(st->info.completion_time.value_or(-1), key);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t i = 0; i < n && i < static_cast<int64_t>(candidates.size()); ++i) {
+    StageKey key = candidates[static_cast<size_t>(i)].second;
+    s_.stages.erase(key);
+    s_.speculation.erase(key);
+    auto lo = s_.exec_summaries.lower_bound({key.first, key.second, std::string()});
+    while (lo != s_.exec_summaries.end() && std::get<0>(lo->first) == key.first &&
+           std::get<1>(lo->first) == key.second) {
+      lo = s_.exec_summaries.erase(lo);
+    }
+    s_.tasks.remove_stage(key.first, key.second);
+  }
+}
+
+void StatusListener::cleanup_tasks(Stage& stage) {
+  int64_t n = number_to_remove(stage.saved_tasks, s_.limits.retained_tasks_per_stage);
+  if (n <= 0) return;
+  // The tasks' completion time index (launch time + duration), by task id on ties.
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> candidates;
+  for (uint32_t pos : s_.tasks.written(stage.info.stage_id, stage.info.attempt_id)) {
+    const StoredTask& t = s_.tasks.task(pos);
+    if (!t.deleted) candidates.emplace_back(t.launch_time + t.duration, t.task_id, pos);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t i = 0; i < n && i < static_cast<int64_t>(candidates.size()); ++i) {
+    s_.tasks.remove(std::get<2>(candidates[static_cast<size_t>(i)]));
+  }
+  // Spark then deletes "running" tasks for the rest (none are stored during a replay) and
+  // still counts them as removed: the count drops by n even when fewer tasks were stored.
+  stage.saved_tasks -= static_cast<int>(n);
+}
+
+void StatusListener::cleanup_executors() {
+  int64_t dead = static_cast<int64_t>(s_.executors.size()) - s_.active_executor_count;
+  int64_t threshold = s_.limits.retained_dead_executors;
+  if (dead <= threshold) return;
+  int64_t n = number_to_remove(dead, threshold);
+  std::vector<std::string> remove;
+  for (const auto& [id, e] : s_.executors) {
+    if (static_cast<int64_t>(remove.size()) >= n) break;
+    if (!e->active) remove.push_back(id);
+  }
+  for (const std::string& id : remove) s_.executors.erase(id);
 }
 
 void StatusListener::write_rdd(const std::shared_ptr<Rdd>& rdd) {
@@ -383,7 +473,7 @@ void StatusListener::on(ExecutorRemovedEvent& e) {
   exec->active = false;
   exec->remove_time = e.time;
   exec->remove_reason = e.reason;
-  write_executor(exec);
+  write_executor(exec, true);
 
   for (auto& [id, rdd] : s_.live_rdds) {
     if (rdd->remove_distribution(e.executor_id)) write_rdd(rdd);
@@ -546,7 +636,7 @@ void StatusListener::on(JobEndEvent& e) {
       job->skipped_stages.insert(stage->info.stage_id);
       d.num_skipped_tasks += stage->info.num_tasks;
       st = s_.live_stages.erase(st);
-      write_stage(stage);
+      write_stage(stage, true);
     } else {
       ++st;
     }
@@ -557,7 +647,7 @@ void StatusListener::on(JobEndEvent& e) {
   } else {
     d.completion_time.reset();
   }
-  write_job(*job);
+  write_job(*job, true);
 }
 
 void StatusListener::on(StageSubmittedEvent& e) {
@@ -629,7 +719,7 @@ void StatusListener::on(StageCompletedEvent& e) {
       if (ex != s_.live_executors.end()) ex->second->excluded_in_stages.erase(e.stage.stage_id);
     }
     bool remove = stage->active_tasks == 0;
-    write_stage(stage);
+    write_stage(stage, remove);
     if (remove) s_.live_stages.erase(key);
   }
   for (auto d = s_.dead_executors.begin(); d != s_.dead_executors.end();) {
@@ -663,6 +753,7 @@ void StatusListener::on(TaskStartEvent& e) {
     stage.first_launch_time = std::min(stage.first_launch_time, e.task.launch_time);
     stage.active_tasks_per_executor[e.task.executor_id] += 1;
     for (const auto& job : stage.jobs) job->data.num_active_tasks += 1;
+    if (++stage.saved_tasks > s_.limits.retained_tasks_per_stage) cleanup_tasks(stage);
   }
   auto ex = s_.live_executors.find(e.task.executor_id);
   if (ex != s_.live_executors.end()) {
@@ -726,7 +817,7 @@ void StatusListener::on(TaskEndEvent& e) {
     summary->peak.update(e.executor_metrics);
     bool remove = stage.active_tasks == 0 &&
                   (stage.status == StageStatus::kComplete || stage.status == StageStatus::kFailed);
-    if (remove) write_stage(stage_ptr);
+    if (remove) write_stage(stage_ptr, true);
 
     int64_t task_index =
         (static_cast<int64_t>(e.stage_id) << 32) | static_cast<int64_t>(info.index);
@@ -756,6 +847,7 @@ void StatusListener::on(TaskEndEvent& e) {
       stage.speculation->num_killed_tasks += killed;
       s_.speculation[key] = *stage.speculation;
     }
+    if (stage.saved_tasks > s_.limits.retained_tasks_per_stage) cleanup_tasks(stage);
     if (remove) s_.live_stages.erase(key);
   }
 
@@ -774,6 +866,7 @@ void StatusListener::on(TaskEndEvent& e) {
           e.metrics[kShuffleLocalBytesRead] + e.metrics[kShuffleRemoteBytesRead];
       exec.total_shuffle_write += e.metrics[kShuffleBytesWritten];
     }
+    if (exec.active_tasks == 0) write_executor(ex->second);
   }
 }
 
@@ -962,6 +1055,7 @@ void StatusListener::on(UnpersistRddEvent& e) {
 // ---- end of replay ---------------------------------------------------------------------------
 
 void StatusListener::flush() {
+  flushing_ = true;
   for (auto& [key, stage] : s_.live_stages) {
     write_stage(stage);
     for (const auto& [id, summary] : stage->executor_summaries) write_exec_summary(*stage, id);

@@ -41,10 +41,12 @@ class StatusListener {
   std::shared_ptr<Stage> get_or_create_stage(const StageInfo& info);
   std::shared_ptr<ExecutorStageSummary> exec_summary(Stage& stage, const std::string& exec_id);
 
-  void write_stage(const std::shared_ptr<Stage>& stage);
+  // Writes as Spark's LiveEntity.write: `last` (or a first write) checks the store's
+  // retention limits afterwards.
+  void write_stage(const std::shared_ptr<Stage>& stage, bool last = false);
   void write_exec_summary(const Stage& stage, const std::string& exec_id);
-  void write_job(const LiveJob& job);
-  void write_executor(const std::shared_ptr<Executor>& exec);
+  void write_job(LiveJob& job, bool last = false);
+  void write_executor(const std::shared_ptr<Executor>& exec, bool last = false);
   void write_rdd(const std::shared_ptr<Rdd>& rdd);
   void write_task(const LiveTask& task);
 
@@ -57,7 +59,15 @@ class StatusListener {
   void update_rdd_block(const BlockUpdatedEvent& e, int rdd_id);
   bool executor_active_for_live_stages(const Executor& exec) const;
 
+  // AppStatusListener's cleanupJobs, cleanupStages, cleanupTasks and cleanupExecutors.
+  void cleanup_jobs();
+  void cleanup_stages();
+  void cleanup_tasks(Stage& stage);
+  void cleanup_executors();
+
   AppState& s_;
+  // Spark's store stops running retention triggers before its final flush.
+  bool flushing_ = false;
 };
 
 }  // namespace sp::history

@@ -124,8 +124,22 @@ void TaskStore::write(const TaskWrite& w) {
       if (mask & (uint64_t{1} << i)) put_varint(blob_, zigzag((*w.metrics)[i]));
     }
   }
+  written_[{t.stage_id, t.stage_attempt}].push_back(static_cast<uint32_t>(tasks_.size()));
   tasks_.push_back(t);
   by_stage_.clear();
+}
+
+const std::vector<uint32_t>& TaskStore::written(int stage_id, int attempt) const {
+  static const std::vector<uint32_t> kEmpty;
+  auto it = written_.find({stage_id, attempt});
+  return it == written_.end() ? kEmpty : it->second;
+}
+
+void TaskStore::remove_stage(int stage_id, int attempt) {
+  auto it = written_.find({stage_id, attempt});
+  if (it == written_.end()) return;
+  for (uint32_t pos : it->second) tasks_[pos].deleted = true;
+  written_.erase(it);
 }
 
 TaskMetrics TaskStore::metrics(const StoredTask& t) const {
@@ -154,8 +168,9 @@ void TaskStore::finish() {
     if (have_last && t.task_id == last_id) continue;
     have_last = true;
     last_id = t.task_id;
-    by_stage_[{t.stage_id, t.stage_attempt}].push_back(pos);
+    if (!t.deleted) by_stage_[{t.stage_id, t.stage_attempt}].push_back(pos);
   }
+  written_.clear();
 }
 
 const std::vector<uint32_t>& TaskStore::stage_tasks(int stage_id, int attempt) const {
@@ -168,6 +183,7 @@ size_t TaskStore::memory_bytes() const {
   size_t b = tasks_.capacity() * sizeof(StoredTask) + blob_.capacity() +
              accums_.capacity() * sizeof(TaskAccumulable) + error_bytes_ + pool_.memory_bytes();
   for (const auto& [k, v] : by_stage_) b += v.capacity() * sizeof(uint32_t) + 64;
+  for (const auto& [k, v] : written_) b += v.capacity() * sizeof(uint32_t) + 64;
   return b;
 }
 

@@ -64,6 +64,7 @@ struct StoredTask {
   TaskStatus status = TaskStatus::kUnknown;
   bool speculative = false;
   bool has_metrics = false;
+  bool deleted = false;  // removed by the status store's retention rules
 };
 
 // A task about to be written: everything the status store keeps of a LiveTask.
@@ -84,6 +85,11 @@ class TaskStore {
   // Groups tasks by stage attempt, sorted by task id; a task id written twice keeps the last.
   void finish();
 
+  // During replay: the written tasks of a stage attempt, in write order (deleted ones included).
+  const std::vector<uint32_t>& written(int stage_id, int attempt) const;
+  void remove(uint32_t pos) { tasks_[pos].deleted = true; }
+  void remove_stage(int stage_id, int attempt);
+
   // Task positions of a stage attempt, ascending task id (after finish()).
   const std::vector<uint32_t>& stage_tasks(int stage_id, int attempt) const;
   const StoredTask& task(uint32_t pos) const { return tasks_[pos]; }
@@ -103,6 +109,7 @@ class TaskStore {
   std::vector<TaskAccumulable> accums_;
   StringPool pool_;
   std::map<std::pair<int, int>, std::vector<uint32_t>> by_stage_;
+  std::map<std::pair<int, int>, std::vector<uint32_t>> written_;
   size_t error_bytes_ = 0;
 };
 

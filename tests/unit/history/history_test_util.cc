@@ -68,8 +68,8 @@ std::string url_decode(std::string_view s) {
 
 }  // namespace
 
-std::unique_ptr<AppStore> load_log(const std::string& path) {
-  auto store = std::make_unique<AppStore>();
+std::unique_ptr<AppStore> load_log(const std::string& path, const RetentionLimits& limits) {
+  auto store = std::make_unique<AppStore>(limits);
   fs::path p(path);
   if (fs::is_directory(p)) {
     int64_t mtime = 0;
@@ -86,7 +86,7 @@ std::unique_ptr<AppStore> load_log(const std::string& path) {
   return store;
 }
 
-LoadedLogs load_log_dir(const std::string& dir) {
+LoadedLogs load_log_dir(const std::string& dir, const RetentionLimits& limits) {
   LoadedLogs out;
   std::vector<fs::path> entries;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -95,7 +95,7 @@ LoadedLogs load_log_dir(const std::string& dir) {
   }
   std::sort(entries.begin(), entries.end());
   for (const fs::path& p : entries) {
-    out.stores.push_back(load_log(p.string()));
+    out.stores.push_back(load_log(p.string(), limits));
     out.summaries.push_back(out.stores.back()->summary());
     out.paths.push_back(p.string());
   }

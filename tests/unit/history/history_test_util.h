@@ -21,10 +21,10 @@ struct LoadedLogs {
 
 // Replays every log under `dir`: regular files as single logs, `eventlog_v2_*` directories
 // as rolling logs (events_<n>_* in index order). Hidden files are skipped.
-LoadedLogs load_log_dir(const std::string& dir);
+LoadedLogs load_log_dir(const std::string& dir, const RetentionLimits& limits = {});
 
 // Replays one log file (or rolling directory) into a finished store.
-std::unique_ptr<AppStore> load_log(const std::string& path);
+std::unique_ptr<AppStore> load_log(const std::string& path, const RetentionLimits& limits = {});
 
 // Answers a URL relative to /api/v1/ ("applications?status=completed", "applications/x/jobs").
 Response route(const LoadedLogs& logs, const std::string& url);

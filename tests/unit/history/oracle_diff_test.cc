@@ -1,8 +1,11 @@
 // Differential check against answers recorded from a real Spark History Server serving the
 // conformance logs: set SPARKPLANE_HISTORY_ORACLE to a folder with index.json
 // ([[url, http status, answer file], ...]) and the answer files. Skipped otherwise.
+// SPARKPLANE_HISTORY_ORACLE_LIMITS="jobs,stages,tasks,deadExecutors,sqlExecutions" replays with
+// the retention limits the recording server had.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -18,7 +21,12 @@ TEST(OracleDiffTest, RecordedAnswersMatch) {
   const char* dir = std::getenv("SPARKPLANE_HISTORY_ORACLE");
   if (dir == nullptr) GTEST_SKIP() << "SPARKPLANE_HISTORY_ORACLE not set";
   const char* filter = std::getenv("SPARKPLANE_HISTORY_ORACLE_FILTER");
-  LoadedLogs logs = load_log_dir(kDataDir + "/spark-events");
+  RetentionLimits limits;
+  if (const char* l = std::getenv("SPARKPLANE_HISTORY_ORACLE_LIMITS")) {
+    std::sscanf(l, "%d,%d,%d,%d,%d", &limits.jobs, &limits.stages, &limits.tasks_per_stage,
+                &limits.dead_executors, &limits.sql_executions);
+  }
+  LoadedLogs logs = load_log_dir(kDataDir + "/spark-events", limits);
   nlohmann::json index = nlohmann::json::parse(read_file(std::string(dir) + "/index.json"));
   int total = 0, ok = 0;
   std::map<std::string, int> by_kind;
