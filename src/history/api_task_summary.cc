@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <optional>
 
 #include "history/api_internal.h"
 
@@ -149,85 +151,148 @@ bool write_task_metric_distributions(JsonWriter& w, const AppState& s, int stage
   };
   auto actual = [](const TaskView& t, int metric) { return t.m[metric]; };
 
+  // Spark caches the values of quantiles at 0.05 steps per stage attempt, keyed by
+  // round(q * 100) (so 0.051 shares 0.05's entry), and answers from that cache when every
+  // requested quantile is cached for the same task count.
+  auto cache_key = [](double q) -> std::optional<int64_t> {
+    if (std::isnan(q)) return int64_t{0};
+    double r = std::floor(q * 100 + 0.5);
+    if (r >= 9.2e18 || r <= -9.2e18) return std::nullopt;
+    int64_t k = static_cast<int64_t>(r);
+    if (k % 5 != 0) return std::nullopt;
+    return k;
+  };
+  std::vector<std::vector<double>> cols;
+  {
+    std::lock_guard<std::mutex> lock(s.quantile_cache.mu);
+    std::vector<const std::vector<double>*> cached;
+    for (double q : quantiles) {
+      auto k = cache_key(q);
+      if (!k) continue;
+      auto it = s.quantile_cache.entries.find({stage_id, attempt, *k});
+      if (it != s.quantile_cache.entries.end() && it->second.first == count) {
+        cached.push_back(&it->second.second);
+      }
+    }
+    if (cached.size() == quantiles.size()) {
+      cols.assign(cached.front()->size(), std::vector<double>());
+      for (const std::vector<double>* c : cached) {
+        for (size_t m = 0; m < c->size(); ++m) cols[m].push_back((*c)[m]);
+      }
+    }
+  }
+  if (cols.empty()) {
+    cols.push_back(derived([](const TaskView& t) { return t.duration; },
+                           [](const TaskView& t) { return t.duration; }));  // duration
+    cols.push_back(raw(kExecutorDeserializeTime));     // executorDeserializeTime
+    cols.push_back(raw(kExecutorDeserializeCpuTime));  // executorDeserializeCpuTime
+    cols.push_back(raw(kExecutorRunTime));             // executorRunTime
+    cols.push_back(raw(kExecutorCpuTime));             // executorCpuTime
+    cols.push_back(raw(kResultSize));                  // resultSize
+    cols.push_back(raw(kJvmGcTime));                   // jvmGcTime
+    cols.push_back(raw(kResultSerializationTime));     // resultSerializationTime
+    cols.push_back(
+        derived([](const TaskView& t) { return getting_result_time(t); },
+                [](const TaskView& t) { return getting_result_time(t); }));  // gettingResultTime
+    cols.push_back(
+        derived([](const TaskView& t) { return scheduler_delay(t); },
+                [](const TaskView& t) { return scheduler_delay(t); }));  // schedulerDelay
+    cols.push_back(raw(kPeakExecutionMemory));                           // peakExecutionMemory
+    cols.push_back(raw(kMemoryBytesSpilled));                            // memoryBytesSpilled
+    cols.push_back(raw(kDiskBytesSpilled));                              // diskBytesSpilled
+    cols.push_back(raw(kInputBytesRead));                                // bytesRead
+    cols.push_back(raw(kInputRecordsRead));                              // recordsRead
+    cols.push_back(raw(kOutputBytesWritten));                            // bytesWritten
+    cols.push_back(raw(kOutputRecordsWritten));                          // recordsWritten
+    cols.push_back(derived(
+        [&](const TaskView& t) {
+          return t.has_metrics
+                     ? actual(t, kShuffleLocalBytesRead) + actual(t, kShuffleRemoteBytesRead)
+                     : -1;
+        },
+        [&](const TaskView& t) {
+          return actual(t, kShuffleLocalBytesRead) + actual(t, kShuffleRemoteBytesRead);
+        }));                                             // readBytes
+    cols.push_back(raw(kShuffleRecordsRead));            // readRecords
+    cols.push_back(raw(kShuffleRemoteBlocksFetched));    // remoteBlocksFetched
+    cols.push_back(raw(kShuffleLocalBlocksFetched));     // localBlocksFetched
+    cols.push_back(raw(kShuffleFetchWaitTime));          // fetchWaitTime
+    cols.push_back(raw(kShuffleRemoteBytesRead));        // remoteBytesRead
+    cols.push_back(raw(kShuffleRemoteBytesReadToDisk));  // remoteBytesReadToDisk
+    cols.push_back(derived(
+        [&](const TaskView& t) {
+          return t.has_metrics ? actual(t, kShuffleLocalBlocksFetched) +
+                                     actual(t, kShuffleRemoteBlocksFetched)
+                               : -1;
+        },
+        [&](const TaskView& t) {
+          return actual(t, kShuffleLocalBlocksFetched) + actual(t, kShuffleRemoteBlocksFetched);
+        }));                                              // totalBlocksFetched
+    cols.push_back(raw(kShuffleRemoteReqsDuration));      // remoteReqsDuration
+    cols.push_back(raw(kPushCorruptMergedBlockChunks));   // corruptMergedBlockChunks
+    cols.push_back(raw(kPushMergedFetchFallbackCount));   // mergedFetchFallbackCount
+    cols.push_back(raw(kPushRemoteMergedBlocksFetched));  // remoteMergedBlocksFetched
+    cols.push_back(raw(kPushLocalMergedBlocksFetched));   // localMergedBlocksFetched
+    cols.push_back(raw(kPushRemoteMergedChunksFetched));  // remoteMergedChunksFetched
+    cols.push_back(raw(kPushLocalMergedChunksFetched));   // localMergedChunksFetched
+    cols.push_back(raw(kPushRemoteMergedBytesRead));      // remoteMergedBytesRead
+    cols.push_back(raw(kPushLocalMergedBytesRead));       // localMergedBytesRead
+    cols.push_back(raw(kPushRemoteMergedReqsDuration));   // remoteMergedReqsDuration
+    cols.push_back(raw(kShuffleBytesWritten));            // writeBytes
+    cols.push_back(raw(kShuffleRecordsWritten));          // writeRecords
+    cols.push_back(raw(kShuffleWriteTime));               // writeTime
+    std::lock_guard<std::mutex> lock(s.quantile_cache.mu);
+    for (size_t qi = 0; qi < quantiles.size(); ++qi) {
+      auto k = cache_key(quantiles[qi]);
+      if (!k) continue;
+      std::vector<double> values;
+      for (const auto& col : cols) values.push_back(col[qi]);
+      s.quantile_cache.entries[{stage_id, attempt, *k}] = {count, std::move(values)};
+    }
+  }
+
+  size_t c = 0;
+  auto next = [&](std::string_view name) { write_values(w, name, cols[c++]); };
   w.begin_object();
   write_values(w, "quantiles", quantiles);
-  write_values(w, "duration",
-               derived([](const TaskView& t) { return t.duration; },
-                       [](const TaskView& t) { return t.duration; }));
-  write_values(w, "executorDeserializeTime", raw(kExecutorDeserializeTime));
-  write_values(w, "executorDeserializeCpuTime", raw(kExecutorDeserializeCpuTime));
-  write_values(w, "executorRunTime", raw(kExecutorRunTime));
-  write_values(w, "executorCpuTime", raw(kExecutorCpuTime));
-  write_values(w, "resultSize", raw(kResultSize));
-  write_values(w, "jvmGcTime", raw(kJvmGcTime));
-  write_values(w, "resultSerializationTime", raw(kResultSerializationTime));
-  write_values(w, "gettingResultTime",
-               derived([](const TaskView& t) { return getting_result_time(t); },
-                       [](const TaskView& t) { return getting_result_time(t); }));
-  write_values(w, "schedulerDelay",
-               derived([](const TaskView& t) { return scheduler_delay(t); },
-                       [](const TaskView& t) { return scheduler_delay(t); }));
-  write_values(w, "peakExecutionMemory", raw(kPeakExecutionMemory));
-  write_values(w, "memoryBytesSpilled", raw(kMemoryBytesSpilled));
-  write_values(w, "diskBytesSpilled", raw(kDiskBytesSpilled));
+  for (const char* n : {"duration", "executorDeserializeTime", "executorDeserializeCpuTime",
+                        "executorRunTime", "executorCpuTime", "resultSize", "jvmGcTime",
+                        "resultSerializationTime", "gettingResultTime", "schedulerDelay",
+                        "peakExecutionMemory", "memoryBytesSpilled", "diskBytesSpilled"}) {
+    next(n);
+  }
   w.key("inputMetrics");
   w.begin_object();
-  write_values(w, "bytesRead", raw(kInputBytesRead));
-  write_values(w, "recordsRead", raw(kInputRecordsRead));
+  next("bytesRead");
+  next("recordsRead");
   w.end_object();
   w.key("outputMetrics");
   w.begin_object();
-  write_values(w, "bytesWritten", raw(kOutputBytesWritten));
-  write_values(w, "recordsWritten", raw(kOutputRecordsWritten));
+  next("bytesWritten");
+  next("recordsWritten");
   w.end_object();
   w.key("shuffleReadMetrics");
   w.begin_object();
-  write_values(w, "readBytes",
-               derived(
-                   [&](const TaskView& t) {
-                     return t.has_metrics ? actual(t, kShuffleLocalBytesRead) +
-                                                actual(t, kShuffleRemoteBytesRead)
-                                          : -1;
-                   },
-                   [&](const TaskView& t) {
-                     return actual(t, kShuffleLocalBytesRead) + actual(t, kShuffleRemoteBytesRead);
-                   }));
-  write_values(w, "readRecords", raw(kShuffleRecordsRead));
-  write_values(w, "remoteBlocksFetched", raw(kShuffleRemoteBlocksFetched));
-  write_values(w, "localBlocksFetched", raw(kShuffleLocalBlocksFetched));
-  write_values(w, "fetchWaitTime", raw(kShuffleFetchWaitTime));
-  write_values(w, "remoteBytesRead", raw(kShuffleRemoteBytesRead));
-  write_values(w, "remoteBytesReadToDisk", raw(kShuffleRemoteBytesReadToDisk));
-  write_values(w, "totalBlocksFetched",
-               derived(
-                   [&](const TaskView& t) {
-                     return t.has_metrics ? actual(t, kShuffleLocalBlocksFetched) +
-                                                actual(t, kShuffleRemoteBlocksFetched)
-                                          : -1;
-                   },
-                   [&](const TaskView& t) {
-                     return actual(t, kShuffleLocalBlocksFetched) +
-                            actual(t, kShuffleRemoteBlocksFetched);
-                   }));
-  write_values(w, "remoteReqsDuration", raw(kShuffleRemoteReqsDuration));
+  for (const char* n :
+       {"readBytes", "readRecords", "remoteBlocksFetched", "localBlocksFetched", "fetchWaitTime",
+        "remoteBytesRead", "remoteBytesReadToDisk", "totalBlocksFetched", "remoteReqsDuration"}) {
+    next(n);
+  }
   w.key("shufflePushReadMetricsDist");
   w.begin_object();
-  write_values(w, "corruptMergedBlockChunks", raw(kPushCorruptMergedBlockChunks));
-  write_values(w, "mergedFetchFallbackCount", raw(kPushMergedFetchFallbackCount));
-  write_values(w, "remoteMergedBlocksFetched", raw(kPushRemoteMergedBlocksFetched));
-  write_values(w, "localMergedBlocksFetched", raw(kPushLocalMergedBlocksFetched));
-  write_values(w, "remoteMergedChunksFetched", raw(kPushRemoteMergedChunksFetched));
-  write_values(w, "localMergedChunksFetched", raw(kPushLocalMergedChunksFetched));
-  write_values(w, "remoteMergedBytesRead", raw(kPushRemoteMergedBytesRead));
-  write_values(w, "localMergedBytesRead", raw(kPushLocalMergedBytesRead));
-  write_values(w, "remoteMergedReqsDuration", raw(kPushRemoteMergedReqsDuration));
+  for (const char* n :
+       {"corruptMergedBlockChunks", "mergedFetchFallbackCount", "remoteMergedBlocksFetched",
+        "localMergedBlocksFetched", "remoteMergedChunksFetched", "localMergedChunksFetched",
+        "remoteMergedBytesRead", "localMergedBytesRead", "remoteMergedReqsDuration"}) {
+    next(n);
+  }
   w.end_object();
   w.end_object();
   w.key("shuffleWriteMetrics");
   w.begin_object();
-  write_values(w, "writeBytes", raw(kShuffleBytesWritten));
-  write_values(w, "writeRecords", raw(kShuffleRecordsWritten));
-  write_values(w, "writeTime", raw(kShuffleWriteTime));
+  next("writeBytes");
+  next("writeRecords");
+  next("writeTime");
   w.end_object();
   w.end_object();
   return true;

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "history/events.h"
 #include "history/model.h"
@@ -40,8 +42,16 @@ struct ReplayLimits {
   int retained_sql_executions = 1000;
 };
 
+// AppStatusStore's CachedQuantile entries: (stage, attempt, round(q * 100)) -> (task count,
+// the value of every task metric distribution at that quantile). Filled by answers.
+struct QuantileCache {
+  std::mutex mu;
+  std::map<std::tuple<int, int, int64_t>, std::pair<int64_t, std::vector<double>>> entries;
+};
+
 struct AppState {
   ReplayLimits limits;
+  mutable QuantileCache quantile_cache;
 
   // --- AppStatusListener state ---
   std::string spark_version;  // from SparkListenerLogStart

@@ -109,6 +109,20 @@ Response serve_app(const AppStore& store, std::string_view subpath, const QueryP
       one_job(w, s, *id);
     } else if (r == "executors" && p.size() == 1) {
       executor_list(w, s, true);
+    } else if ((r == "executors" && p.size() == 3 && p[2] == "threads") ||
+               (r == "threads" && p.size() == 1)) {
+      // Thread dumps need a live application.
+      std::string exec_id =
+          r == "threads" ? first(q, "executorId").value_or("") : std::string(p[1]);
+      bool digits = true;  // Scala's forall: true for an empty id
+      for (char c : exec_id) digits = digits && c >= '0' && c <= '9';
+      if (r == "threads" && !first(q, "executorId")) {
+        return text(500, "Request failed.");
+      }
+      if (exec_id != "driver" && !digits) {
+        return text(400, "Invalid executorId: neither 'driver' nor number.");
+      }
+      return text(503, "Thread dumps not available through the history server.");
     } else if (r == "allexecutors" && p.size() == 1) {
       executor_list(w, s, false);
     } else if (r == "allmiscellaneousprocess" && p.size() == 1) {
