@@ -132,7 +132,8 @@ void write_execution(JsonWriter& w, const AppState& s, const SqlExecution& e, bo
     }
   }
   w.end_array();
-  if (e.error_message) w.field("errorMessage", *e.error_message);
+  // Spark 4.1 writes "errorMessage":"" for a success, and its answer then has no errorMessage.
+  if (e.error_message && !e.error_message->empty()) w.field("errorMessage", *e.error_message);
   w.end_object();
 }
 
