@@ -132,8 +132,7 @@ void write_execution(JsonWriter& w, const AppState& s, const SqlExecution& e, bo
     }
   }
   w.end_array();
-  // Spark 4.1 writes "errorMessage":"" for a success, and its answer then has no errorMessage.
-  if (e.error_message && !e.error_message->empty()) w.field("errorMessage", *e.error_message);
+  if (e.error_message) w.field("errorMessage", *e.error_message);
   w.end_object();
 }
 

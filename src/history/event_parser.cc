@@ -895,6 +895,8 @@ bool parse_event(std::string_view name, const Fields& o, Event& out) {
     ev.execution_id = req_long(o, "executionId");
     ev.time = req_long(o, "time");
     ev.error_message = opt_text(o, "errorMessage");
+    // Spark 4.1 writes "errorMessage":"" for a success; its server treats that as no error.
+    if (ev.error_message && ev.error_message->empty()) ev.error_message.reset();
     out = std::move(ev);
   } else if (simple == "SQLAdaptiveExecutionUpdate") {
     SqlAdaptiveExecutionUpdateEvent ev;

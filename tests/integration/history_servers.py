@@ -184,4 +184,9 @@ def app_endpoints(server, app_path):
     _, sqls = server.get(f"{app_path}/sql")
     for q in sqls if isinstance(sqls, list) else []:
         paths.append(f"{app_path}/sql/{q['id']}")
+    # Errors: their statuses are compared too.
+    paths += [f"{app_path}/jobs/999999", f"{app_path}/stages/999999", f"{app_path}/stages/0/99",
+              f"{app_path}/storage/rdd/999999", f"{app_path}/sql/999999",
+              f"{app_path}/jobs?status=bogus", f"{app_path}/stages/0/0/taskList?sortBy=bogus",
+              f"{app_path}/stages/0/0/taskSummary?quantiles=2.0", f"{app_path}/executors/x"]
     return paths

@@ -17,8 +17,13 @@ import pytest
 from history_servers import SparkHistoryServer, SparkplaneHistoryServer, app_endpoints, compare
 from spark_event_logs import Variant, generate
 
-# (substring of the path, substring of the difference) -> why it differs on purpose.
-KNOWN_DIFFERENCES = {}
+# (only for in-progress apps, substring of the path, substring of the difference) -> why it
+# differs, by nature rather than by mistake.
+KNOWN_DIFFERENCES = {
+    (True, "executors", ".totalDuration"):
+        "a running app's driver counts its task time up to the moment of the answer, in Spark's "
+        "server as in ours: two answers a few milliseconds apart differ by those milliseconds",
+}
 
 
 def rich_workload(spark):
@@ -107,9 +112,9 @@ def wait_for_count(server, count, timeout=180):
     raise AssertionError(f"{server.name} listed {ids}, expected {count} applications")
 
 
-def known(path, difference):
-    for (p, d), reason in KNOWN_DIFFERENCES.items():
-        if p in path and d in difference:
+def known(path, difference, in_progress=False):
+    for (only_in_progress, p, d), reason in KNOWN_DIFFERENCES.items():
+        if (in_progress or not only_in_progress) and p in path and d in difference:
             return reason
     return None
 
@@ -131,6 +136,7 @@ def test_every_endpoint_answers_as_spark_does(servers):
     for app_id in app_ids:
         _, info = spark.get(f"applications/{app_id}")
         for attempt in info["attempts"]:
+            in_progress = not attempt["completed"]
             base = f"applications/{app_id}"
             if "attemptId" in attempt:
                 base += f"/{attempt['attemptId']}"
@@ -144,7 +150,7 @@ def test_every_endpoint_answers_as_spark_does(servers):
                 if s_status != 200:
                     continue
                 diff = compare(mine, theirs)
-                if diff and not known(path, diff):
+                if diff and not known(path, diff, in_progress):
                     failures.append(f"{path}: {diff}")
     assert compared > 100, f"only {compared} endpoints compared"
     assert not failures, f"{len(failures)} of {compared} answers differ:\n" + "\n".join(
