@@ -8,7 +8,7 @@ namespace sp::history {
 namespace {
 
 // The resources under an application (Spark's OneApplicationResource and its plugins).
-constexpr std::array<std::string_view, 10> kResources = {"jobs",
+constexpr std::array<std::string_view, 11> kResources = {"jobs",
                                                          "stages",
                                                          "executors",
                                                          "allexecutors",
@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 10> kResources = {"jobs",
                                                          "allmiscellaneousprocess",
                                                          "logs",
                                                          "sql",
-                                                         "streaming"};
+                                                         "streaming",
+                                                         "threads"};
 
 bool is_resource(std::string_view s) {
   for (auto r : kResources)

@@ -1,5 +1,6 @@
 // Spark History Server REST answers (/api/v1): the application listing, one application, and
-// everything under /applications/<appId>[/<attemptId>]/, JSON as Spark serializes it.
+// everything under /applications/<appId>[/<attemptId>]/, JSON as Spark serializes it. Paths are
+// split by parse_api_path (api_path.h).
 #pragma once
 
 #include <map>
@@ -21,19 +22,6 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
 };
-
-// Where a path under /api/v1/applications/ points.
-struct AppPath {
-  std::string app_id;
-  std::optional<std::string> attempt_id;
-  // What follows the app (and attempt), without leading or trailing '/': "" for the
-  // application (or attempt) object itself, else e.g. "jobs", "stages/1/0/taskList".
-  std::string subpath;
-};
-
-// Splits "local-123/1/jobs" (the path after "applications/") the way Spark routes it: a
-// second segment that names no resource (jobs, stages, ...) is an attempt id.
-AppPath parse_app_path(std::string_view path_after_applications);
 
 // GET /api/v1/applications?status=&minDate=&maxDate=&minEndDate=&maxEndDate=&limit=
 // `all_attempts`: every attempt of every application found (any order; those without an app

@@ -20,12 +20,6 @@ std::vector<std::string_view> split_path(std::string_view p) {
   return out;
 }
 
-bool is_app_resource(std::string_view seg) {
-  return seg == "jobs" || seg == "executors" || seg == "allexecutors" ||
-         seg == "allmiscellaneousprocess" || seg == "stages" || seg == "storage" ||
-         seg == "environment" || seg == "logs" || seg == "sql" || seg == "threads";
-}
-
 // A `\d+` path parameter converted to the given integer type (404 when it does not fit).
 template <typename T>
 std::optional<T> numeric(std::string_view seg) {
@@ -48,23 +42,6 @@ Response text(int status, std::string message) {
 }
 
 }  // namespace
-
-AppPath parse_app_path(std::string_view path) {
-  std::vector<std::string_view> segs = split_path(path);
-  AppPath out;
-  if (segs.empty()) return out;
-  out.app_id = std::string(segs[0]);
-  size_t next = 1;
-  if (segs.size() > 1 && !is_app_resource(segs[1])) {
-    out.attempt_id = std::string(segs[1]);
-    next = 2;
-  }
-  for (size_t i = next; i < segs.size(); ++i) {
-    if (!out.subpath.empty()) out.subpath.push_back('/');
-    out.subpath.append(segs[i]);
-  }
-  return out;
-}
 
 Response app_not_found(std::string_view app_id, const std::optional<std::string>& attempt_id) {
   std::string message = "no such app: ";

@@ -31,6 +31,12 @@ TEST(HistoryApiPath, ResourcesWithAndWithoutAttempt) {
   ASSERT_TRUE(b);
   EXPECT_EQ(*b->attempt_id, "1");
   EXPECT_EQ(b->resource, "jobs");
+  // Spark 4.1's task thread dumps: a resource, not an attempt id.
+  auto c = parse_api_path("applications/local-1/threads");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->kind, Kind::kAppResource);
+  EXPECT_FALSE(c->attempt_id);
+  EXPECT_EQ(c->resource, "threads");
 }
 
 TEST(HistoryApiPath, RejectsUnknownAndMalformed) {

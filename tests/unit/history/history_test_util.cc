@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "history/api_path.h"
 
 namespace sp::history::testing {
 
@@ -25,13 +28,12 @@ int64_t mtime_ms(const fs::path& p) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
 
-void feed_file(AppStore& store, const fs::path& p) {
-  std::string data = read_file(p.string());
+void split_lines(const std::string& data, std::vector<std::string>& out) {
   size_t start = 0;
   while (start < data.size()) {
     size_t nl = data.find('\n', start);
     if (nl == std::string::npos) nl = data.size();
-    store.apply_line(std::string_view(data).substr(start, nl - start));
+    out.push_back(data.substr(start, nl - start));
     start = nl + 1;
   }
 }
@@ -68,20 +70,29 @@ std::string url_decode(std::string_view s) {
 
 }  // namespace
 
-std::unique_ptr<AppStore> load_log(const std::string& path, const RetentionLimits& limits) {
-  auto store = std::make_unique<AppStore>(limits);
+std::vector<std::string> log_lines(const std::string& path) {
+  std::vector<std::string> lines;
   fs::path p(path);
   if (fs::is_directory(p)) {
-    int64_t mtime = 0;
-    for (const fs::path& f : rolling_files(p)) {
-      feed_file(*store, f);
-      mtime = std::max(mtime, mtime_ms(f));
-    }
-    store->set_last_updated(mtime);
+    for (const fs::path& f : rolling_files(p)) split_lines(read_file(f.string()), lines);
   } else {
-    feed_file(*store, p);
-    store->set_last_updated(mtime_ms(p));
+    split_lines(read_file(path), lines);
   }
+  return lines;
+}
+
+int64_t log_mtime_ms(const std::string& path) {
+  fs::path p(path);
+  if (!fs::is_directory(p)) return mtime_ms(p);
+  int64_t mtime = 0;
+  for (const fs::path& f : rolling_files(p)) mtime = std::max(mtime, mtime_ms(f));
+  return mtime;
+}
+
+std::unique_ptr<AppStore> load_log(const std::string& path, const RetentionLimits& limits) {
+  auto store = std::make_unique<AppStore>(limits);
+  for (const std::string& line : log_lines(path)) store->apply_line(line);
+  store->set_last_updated(log_mtime_ms(path));
   store->finish();
   return store;
 }
@@ -123,29 +134,95 @@ Response route(const LoadedLogs& logs, const std::string& url) {
       start = amp + 1;
     }
   }
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path == "applications") {
-    Response r;
-    r.body = application_list_json(logs.summaries, q, &r.status);
-    if (r.status != 200) r.content_type = "text/plain";
-    return r;
-  }
-  const std::string prefix = "applications/";
-  if (path.rfind(prefix, 0) != 0) {
+  auto ap = parse_api_path(path);
+  if (!ap || ap->kind == ApiPath::Kind::kVersion) {
     Response r;
     r.status = 404;
     r.body = "Not Found";
     return r;
   }
-  AppPath ap = parse_app_path(std::string_view(path).substr(prefix.size()));
-  if (ap.subpath.empty()) return application_json(logs.summaries, ap.app_id, ap.attempt_id);
+  switch (ap->kind) {
+    case ApiPath::Kind::kApplicationList: {
+      Response r;
+      r.body = application_list_json(logs.summaries, q, &r.status);
+      if (r.status != 200) r.content_type = "text/plain";
+      return r;
+    }
+    case ApiPath::Kind::kApplication:
+    case ApiPath::Kind::kAttempt:
+      return application_json(logs.summaries, ap->app_id, ap->attempt_id);
+    default:
+      break;
+  }
   for (size_t i = 0; i < logs.stores.size(); ++i) {
     const AttemptSummary& s = logs.summaries[i];
-    if (s.app_id == ap.app_id && s.attempt_id == ap.attempt_id) {
-      return serve_app(*logs.stores[i], ap.subpath, q);
+    if (s.app_id == ap->app_id && s.attempt_id == ap->attempt_id) {
+      return serve_app(*logs.stores[i], ap->resource, q);
     }
   }
-  return app_not_found(ap.app_id, ap.attempt_id);
+  return app_not_found(ap->app_id, ap->attempt_id);
+}
+
+namespace {
+
+// Values Spark takes from the clock: an incomplete app's driver has lived until the answer
+// (AppStatusStore.replaceExec), a running SQL execution has lasted until it. Two answers differ
+// by the time between them.
+void drop_clock(nlohmann::json& j) {
+  if (j.is_object()) {
+    if (j.contains("id") && j["id"] == "driver") j.erase("totalDuration");
+    if (j.contains("runningJobIds") && j.contains("status") && j["status"] == "RUNNING")
+      j.erase("duration");
+    for (auto& v : j) drop_clock(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) drop_clock(v);
+  }
+}
+
+bool same_but_the_clock(const std::string& a, const std::string& b) {
+  nlohmann::json x = nlohmann::json::parse(a, nullptr, false);
+  nlohmann::json y = nlohmann::json::parse(b, nullptr, false);
+  if (x.is_discarded() || y.is_discarded()) return false;
+  drop_clock(x);
+  drop_clock(y);
+  return x == y;
+}
+
+}  // namespace
+
+RecordedUrls read_recorded_urls(const std::string& tsv_path) {
+  RecordedUrls out;
+  std::istringstream in(read_file(tsv_path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("# limits=", 0) == 0) {
+      RetentionLimits& l = out.limits;
+      std::sscanf(line.c_str() + 9, "%d,%d,%d,%d,%d", &l.jobs, &l.stages, &l.tasks_per_stage,
+                  &l.dead_executors, &l.sql_executions);
+      continue;
+    }
+    size_t tab = line.find('\t');
+    if (tab != std::string::npos && tab > 0) out.urls.push_back(line.substr(0, tab));
+  }
+  return out;
+}
+
+std::optional<std::string> first_difference(const LoadedLogs& a, const LoadedLogs& b,
+                                            const std::vector<std::string>& urls) {
+  for (const std::string& url : urls) {
+    Response x = route(a, url), y = route(b, url);
+    if (x.status != y.status || x.content_type != y.content_type ||
+        (x.body != y.body && !same_but_the_clock(x.body, y.body))) {
+      // Where the bodies part, with some context.
+      size_t at = 0;
+      while (at < x.body.size() && at < y.body.size() && x.body[at] == y.body[at]) ++at;
+      const size_t from = at > 200 ? at - 200 : 0;
+      auto show = [&](const std::string& text) { return text.substr(from, at - from + 200); };
+      return url + ": HTTP " + std::to_string(x.status) + " ..." + show(x.body) + "\n  vs HTTP " +
+             std::to_string(y.status) + " ..." + show(y.body);
+    }
+  }
+  return std::nullopt;
 }
 
 void clear_last_updated(nlohmann::json& j) {

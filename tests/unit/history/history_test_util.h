@@ -26,8 +26,26 @@ LoadedLogs load_log_dir(const std::string& dir, const RetentionLimits& limits = 
 // Replays one log file (or rolling directory) into a finished store.
 std::unique_ptr<AppStore> load_log(const std::string& path, const RetentionLimits& limits = {});
 
+// The lines of one log file (or of a rolling directory's files in order), as load_log feeds
+// them, and its modification time (epoch ms) as load_log sets it.
+std::vector<std::string> log_lines(const std::string& path);
+int64_t log_mtime_ms(const std::string& path);
+
 // Answers a URL relative to /api/v1/ ("applications?status=completed", "applications/x/jobs").
 Response route(const LoadedLogs& logs, const std::string& url);
+
+// The URLs of a file of recorded answers (tests/unit/history/data/*.tsv, see
+// recorded_answers_test.cc) and the retention limits they were recorded with.
+struct RecordedUrls {
+  RetentionLimits limits;
+  std::vector<std::string> urls;
+};
+RecordedUrls read_recorded_urls(const std::string& tsv_path);
+
+// The first of `urls` that `a` and `b` answer differently (status, content type or body), with
+// both answers; nullopt when they agree on all.
+std::optional<std::string> first_difference(const LoadedLogs& a, const LoadedLogs& b,
+                                            const std::vector<std::string>& urls);
 
 // Sets lastUpdated to "" and lastUpdatedEpoch to 0 everywhere (the conformance rule).
 void clear_last_updated(nlohmann::json& j);
