@@ -2,41 +2,60 @@
 
 #include <spdlog/spdlog.h>
 
-#include "eventlog/log_reader.h"
+#include <algorithm>
+
+#include "history/parallel_replay.h"
 
 namespace sp::history {
 
 AppCache::AppCache(const storage::ObjectStore& store, std::size_t max_bytes)
     : store_(store), max_bytes_(max_bytes) {}
 
-void AppCache::bring_up_to_date(LoadedApp& app, const eventlog::EventLog& log) {
-  if (app.store && app.fingerprint == log.fingerprint) return;
-  auto store = std::make_unique<AppStore>();
-  eventlog::EventLogReader reader(store_, log);
-  auto status = reader.read_more([&](std::string_view line) {
-    store->apply_line(line);
-    return true;
-  });
+AppCache::Update AppCache::bring_up_to_date(LoadedApp& app, const eventlog::EventLog& log,
+                                            std::uint64_t& bytes_read) {
+  if (app.store && app.fingerprint == log.fingerprint) return Update::kNone;
+  Update how = Update::kReadOn;
+  if (!app.store || !app.reader || !app.reader->refresh(log)) {
+    how = Update::kReplayed;
+    app.store = std::make_unique<AppStore>();
+    app.reader = std::make_unique<eventlog::EventLogReader>(store_, log);
+  }
+  eventlog::ReadStatus status;
+  try {
+    status = replay(*app.reader, *app.store);
+  } catch (...) {  // e.g. out of memory: nothing half done is kept
+    app.store.reset();
+    app.reader.reset();
+    app.fingerprint.clear();
+    throw;
+  }
+  bytes_read += status.bytes_read;
   app.error = status.error;
   if (!status.ok())
     spdlog::warn("history: {}: {} (serving what was read before it)", log.name, status.error);
-  store->set_last_updated(log.last_modified_ms);
-  store->finish();
-  app.store = std::move(store);
+  app.store->set_last_updated(log.last_modified_ms);
+  app.store->flush();
   app.fingerprint = log.fingerprint;
+  // Nothing more will come: free the reader's buffers. (A log changed after all is replayed.)
+  if (status.corrupt || (app.reader->finished() && !log.in_progress)) app.reader.reset();
   app.bytes = app.store->memory_bytes() + sizeof(LoadedApp);
+  if (app.reader) {  // its buffers: about the last read, at most two of the largest reads
+    app.bytes += static_cast<std::size_t>(std::min<std::uint64_t>(
+        app.reader->total_bytes_read(), 2 * eventlog::ReaderOptions().read_size));
+  }
+  return how;
 }
 
 std::shared_ptr<LoadedApp> AppCache::get(const eventlog::EventLog& log) {
   std::shared_ptr<LoadedApp> app;
   {
     std::lock_guard lock(mu_);
-    auto it = slots_.find(log.key);
+    auto it = slots_.find(log.id);
     if (it == slots_.end()) {
       ++stats_.misses;
-      lru_.push_front(log.key);
+      lru_.push_front(log.id);
       app = std::make_shared<LoadedApp>();
-      slots_.emplace(log.key, Slot{app, lru_.begin()});
+      slots_.emplace(log.id, Slot{app, lru_.begin()});
     } else {
       ++stats_.hits;
       lru_.splice(lru_.begin(), lru_, it->second.lru);
@@ -45,18 +64,18 @@ std::shared_ptr<LoadedApp> AppCache::get(const eventlog::EventLog& log) {
   }
   {
     std::lock_guard app_lock(app->mu);
-    const bool stale = !app->store || app->fingerprint != log.fingerprint;
-    bring_up_to_date(*app, log);
-    if (stale) {
+    std::uint64_t bytes_read = 0;
+    const Update how = bring_up_to_date(*app, log, bytes_read);
+    if (how != Update::kNone) {
       std::lock_guard lock(mu_);
-      ++stats_.replays;
+      ++(how == Update::kReplayed ? stats_.replays : stats_.reads_on);
+      stats_.bytes_read += bytes_read;
     }
   }
   std::lock_guard lock(mu_);
   evict_locked();
   return app;
 }
-
 void AppCache::evict_locked() {
   std::size_t total = 0;
   for (const auto& [key, slot] : slots_) total += slot.app->bytes;
@@ -75,9 +94,9 @@ void AppCache::evict_locked() {
   stats_.bytes = total;
 }
 
-void AppCache::erase(const std::string& key) {
+void AppCache::erase(const std::string& log_id) {
   std::lock_guard lock(mu_);
-  auto it = slots_.find(key);
+  auto it = slots_.find(log_id);
   if (it == slots_.end()) return;
   lru_.erase(it->second.lru);
   slots_.erase(it);

@@ -39,6 +39,7 @@ struct AppStore::Impl {
   AttemptSummary listing;
   bool got_env_update = false;
   std::optional<int64_t> last_updated;
+  int64_t flushed_at = 0;  // the "now" of the last flush
 
   void on_listing(const Event& ev) {
     if (const auto* start = std::get_if<ApplicationStartEvent>(&ev)) {
@@ -76,55 +77,68 @@ AppStore::AppStore(const RetentionLimits& limits) : impl_(std::make_unique<Impl>
 AppStore::~AppStore() = default;
 
 void AppStore::apply_line(std::string_view json_line) {
+  ParsedLine line;
+  impl_->parser.parse_line(json_line, line);
+  apply_parsed(line);
+}
+
+void AppStore::apply_parsed(ParsedLine& line) {
   Impl& m = *impl_;
   ++m.stats.lines;
-  if (m.state.finished) return;
-  // Blank lines (e.g. a trailing newline) are not events.
-  bool blank = true;
-  for (char c : json_line) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-      blank = false;
-      break;
-    }
-  }
-  if (blank) return;
-  Event ev;
-  std::string error;
-  if (!m.parser.parse(json_line, ev, m.stats.first_error.empty() ? &error : nullptr)) {
+  if (line.kind == ParsedLine::Kind::kBlank) return;  // e.g. a trailing newline
+  if (line.kind == ParsedLine::Kind::kMalformed) {
     ++m.stats.malformed_lines;
     if (m.stats.first_error.empty()) {
-      m.stats.first_error = "line " + std::to_string(m.stats.lines) + ": " + error;
+      m.stats.first_error = "line " + std::to_string(m.stats.lines) + ": " + line.error;
     }
     return;
   }
   ++m.stats.events;
+  Event& ev = line.event;
   if (std::holds_alternative<IgnoredEvent>(ev)) {
     ++m.stats.ignored_events;
     return;
   }
+  if (m.state.finished) unflush();
   m.on_listing(ev);
   m.sql.on_event(ev);
   m.listener.on_event(ev);
 }
 
-void AppStore::set_last_updated(int64_t epoch_ms) {
-  impl_->last_updated = epoch_ms;
-  impl_->state.last_update_time = epoch_ms;
-}
+void AppStore::set_last_updated(int64_t epoch_ms) { impl_->last_updated = epoch_ms; }
 
-void AppStore::finish() {
+void AppStore::flush() {
   Impl& m = *impl_;
-  if (m.state.finished) return;
-  if (!m.state.last_update_time) {
-    m.state.last_update_time = m.listing.completed ? m.listing.end_time : m.listing.start_time;
+  // The "now" of the tasks still running, only while they are written: the replay itself never
+  // sees it (as when the modification time is set after the last line).
+  const int64_t now = m.last_updated
+                          ? *m.last_updated
+                          : (m.listing.completed ? m.listing.end_time : m.listing.start_time);
+  if (m.state.finished) {
+    if (m.flushed_at == now) return;
+    unflush();
   }
+  m.flushed_at = now;
+  m.state.last_update_time = now;
   m.listener.flush();
   m.sql.flush();
+  m.state.last_update_time.reset();
   m.state.tasks.finish();
+  {
+    std::lock_guard lock(m.state.quantile_cache.mu);
+    m.state.quantile_cache.entries.clear();
+  }
   m.state.finished = true;
 }
 
-bool AppStore::finished() const { return impl_->state.finished; }
+void AppStore::unflush() {
+  Impl& m = *impl_;
+  m.sql.unflush();
+  m.listener.unflush();
+  m.state.finished = false;
+}
+
+bool AppStore::flushed() const { return impl_->state.finished; }
 
 AttemptSummary AppStore::summary() const {
   AttemptSummary s = impl_->listing;

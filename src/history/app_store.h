@@ -1,5 +1,6 @@
 // One application attempt replayed from its event log: feed the log's lines in order, call
-// finish(), then answer REST requests (rest_api.h) or read the listing summary.
+// flush(), then answer REST requests (rest_api.h) or read the listing summary. The replay can
+// go on after a flush (an in-progress log that grew): feed the new lines and flush again.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 namespace sp::history {
 
 struct AppState;
+struct ParsedLine;
 
 struct AppStoreStats {
   uint64_t lines = 0;            // lines given to apply_line (blank lines included)
@@ -41,21 +43,30 @@ class AppStore {
   AppStore& operator=(const AppStore&) = delete;
 
   // Applies one event-log line (without its newline). A malformed line is counted in stats()
-  // and skipped; never throws. Ignored after finish().
+  // and skipped; never throws.
   void apply_line(std::string_view json_line);
+  // apply_line in two halves, for parsing on other threads (parallel_replay.h): a line parsed
+  // by any EventParser (EventParser::parse_line), applied here in log order. Moves from it.
+  void apply_parsed(ParsedLine& line);
 
   // The log's modification time (epoch ms): the listing's lastUpdated and, as in Spark, the
-  // "now" used for the duration of tasks still running when the log ends. Call before finish().
+  // "now" used for the duration of tasks still running when the log ends. Call before flush().
   void set_last_updated(int64_t epoch_ms);
 
-  // Ends the replay: writes what is still live (running jobs, stages, tasks) as Spark's store
-  // does, and builds the indices the answers use. Call once after the last line; serve_app()
-  // needs it. An application without ApplicationEnd stays incomplete (completed=false).
-  void finish();
-  bool finished() const;
+  // Writes what is still live (running jobs, stages, tasks, executors, SQL executions) as
+  // Spark's store does when a replay ends, and builds the indices the answers use; serve_app()
+  // needs it. Not final: the next applied line first takes back what the flush wrote, so the
+  // replay goes on as if it had not happened, and the answers after the next flush are those
+  // of one replay of every line. Nothing to do when nothing was applied since the last flush.
+  // An application without ApplicationEnd stays incomplete (completed=false).
+  void flush();
+  // Whether flush() was called after the last line applied.
+  bool flushed() const;
+  // flush() under its former name (from when a replay could not go on after it).
+  void finish() { flush(); }
 
   // The listing data. Works from a partial replay of only LogStart, ApplicationStart,
-  // ApplicationEnd and EnvironmentUpdate lines, with or without finish().
+  // ApplicationEnd and EnvironmentUpdate lines, with or without flush().
   AttemptSummary summary() const;
 
   const AppStoreStats& stats() const;
@@ -67,6 +78,7 @@ class AppStore {
 
  private:
   struct Impl;
+  void unflush();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -943,9 +943,9 @@ const char* TaskInfo::status() const {
   return "SUCCESS";
 }
 
-bool EventParser::parse(std::string_view line, Event& out, std::string* error) {
+bool EventParser::parse(std::string_view line, Event& out, std::string* error, bool padded) {
   element doc;
-  if (auto err = parser_.parse(line.data(), line.size(), true).get(doc); err) {
+  if (auto err = parser_.parse(line.data(), line.size(), !padded).get(doc); err) {
     if (error) *error = simdjson::error_message(err);
     return false;
   }
@@ -967,6 +967,24 @@ bool EventParser::parse(std::string_view line, Event& out, std::string* error) {
     if (error) *error = std::string(event_name) + ": " + e.what();
     return false;
   }
+}
+
+void EventParser::parse_line(std::string_view line, ParsedLine& out, bool padded) {
+  out.error.clear();
+  bool blank = true;
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      blank = false;
+      break;
+    }
+  }
+  if (blank) {
+    out.kind = ParsedLine::Kind::kBlank;
+    out.event = IgnoredEvent{};
+    return;
+  }
+  out.kind = parse(line, out.event, &out.error, padded) ? ParsedLine::Kind::kEvent
+                                                        : ParsedLine::Kind::kMalformed;
 }
 
 }  // namespace sp::history

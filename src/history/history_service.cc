@@ -115,7 +115,9 @@ ScanStats HistoryService::scan() {
   work();
   for (auto& t : pool) t.join();
 
-  std::vector<std::string> gone;
+  std::vector<std::string> gone;  // ids of logs no longer found (not merely renamed)
+  std::set<std::string> ids;
+  for (const auto& log : found.logs) ids.insert(log.id);
   {
     std::unique_lock lock(mu_);
     for (auto& r : results) {
@@ -134,12 +136,13 @@ ScanStats HistoryService::scan() {
         ++it;
         continue;
       }
-      gone.push_back(it->first);
+      // An in-progress log that completed is found under its new name: its app stays cached.
+      if (!ids.count(it->second.log.id)) gone.push_back(it->second.log.id);
       it = index_.erase(it);
       ++stats.removed;
     }
   }
-  for (const auto& key : gone) cache_.erase(key);
+  for (const auto& id : gone) cache_.erase(id);
   return stats;
 }
 

@@ -320,10 +320,30 @@ void SqlListener::on_event(const Event& event) {
 
 void SqlListener::flush() {
   flushing_ = true;
+  undo_.written.clear();
   for (auto& [id, e] : s_.sql.live) {
+    FlushUndo::Written w{e, e->written, !e->metric_values, nullptr};
+    auto stored = s_.sql.executions.find(e->execution_id);
+    if (stored != s_.sql.executions.end()) w.replaced = stored->second;
+    undo_.written.push_back(std::move(w));
     if (!e->metric_values) e->metric_values = aggregate(*e);
     write(e);
   }
+}
+
+void SqlListener::unflush() {
+  for (auto it = undo_.written.rbegin(); it != undo_.written.rend(); ++it) {
+    SqlExecution& e = *it->execution;
+    if (it->aggregated) e.metric_values.reset();
+    e.written = it->was_written;
+    if (it->replaced) {
+      s_.sql.executions[e.execution_id] = it->replaced;
+    } else {
+      s_.sql.executions.erase(e.execution_id);
+    }
+  }
+  undo_.written.clear();
+  flushing_ = false;
 }
 
 std::size_t SqlListener::memory_bytes() const {

@@ -21,9 +21,22 @@ class SqlListener {
   // Writes the executions still tracked, with their metrics aggregated so far (as Spark's
   // store does when a replay ends).
   void flush();
+  // Takes back what the last flush() did, so that the replay goes on as if it had not flushed.
+  void unflush();
   std::size_t memory_bytes() const;
 
  private:
+  struct FlushUndo {
+    // Each execution written, with its written mark and whether flush() aggregated its metrics.
+    struct Written {
+      std::shared_ptr<SqlExecution> execution;
+      bool was_written = false;
+      bool aggregated = false;
+      std::shared_ptr<SqlExecution> replaced;  // the store's previous entry for its id
+    };
+    std::vector<Written> written;
+  };
+
   std::shared_ptr<SqlExecution> get_or_create(int64_t id);
   void add_metrics(SqlExecution& e, const std::vector<SqlPlanMetric>& metrics);
   void write(const std::shared_ptr<SqlExecution>& e);
@@ -36,6 +49,7 @@ class SqlListener {
 
   AppState& s_;
   bool flushing_ = false;  // no retention triggers during the final flush
+  FlushUndo undo_;
 };
 
 }  // namespace sp::history

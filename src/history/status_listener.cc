@@ -734,11 +734,11 @@ void StatusListener::on(StageCompletedEvent& e) {
 // ---- tasks ---------------------------------------------------------------------------------
 
 void StatusListener::on(TaskStartEvent& e) {
-  LiveTask task;
-  task.info = e.task;
+  LiveTask& task = s_.live_tasks[e.task.task_id];
+  task = LiveTask();
   task.stage_id = e.stage_id;
   task.stage_attempt = e.stage_attempt_id;
-  s_.live_tasks[e.task.task_id] = std::move(task);
+  task.info = e.task;
 
   auto st = s_.live_stages.find({e.stage_id, e.stage_attempt_id});
   if (st != s_.live_stages.end()) {
@@ -768,7 +768,8 @@ void StatusListener::on(TaskEndEvent& e) {
   auto lt = s_.live_tasks.find(info.task_id);
   if (lt != s_.live_tasks.end()) {
     LiveTask& task = lt->second;
-    task.info = info;
+    // Lent to the task for its write (no copy of its accumulables), then taken back.
+    task.info = std::move(e.task);
     if (e.reason.kind == TaskEndKind::kSuccess) {
       task.error.reset();
     } else {
@@ -776,6 +777,7 @@ void StatusListener::on(TaskEndEvent& e) {
     }
     delta = update_task_metrics(task, e.metrics);
     write_task(task);
+    e.task = std::move(task.info);
     s_.live_tasks.erase(lt);
   }
 
@@ -1054,16 +1056,77 @@ void StatusListener::on(UnpersistRddEvent& e) {
 
 // ---- end of replay ---------------------------------------------------------------------------
 
+namespace {
+
+template <typename Map, typename Saved>
+void save(const Map& map, const typename Map::key_type& key, Saved& saved) {
+  auto it = map.find(key);
+  saved.emplace_back(key, it == map.end() ? std::nullopt : std::optional(it->second));
+}
+
+template <typename Map, typename Saved>
+void restore(Map& map, Saved& saved) {
+  for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+    if (it->second) {
+      map[it->first] = std::move(*it->second);
+    } else {
+      map.erase(it->first);
+    }
+  }
+  saved.clear();
+}
+
+}  // namespace
+
 void StatusListener::flush() {
   flushing_ = true;
+  FlushUndo& u = undo_;
+  u.tasks = s_.tasks.mark();
   for (auto& [key, stage] : s_.live_stages) {
+    const StageInfo& info = stage->info;
+    save(s_.stages, StageKey{info.stage_id, info.attempt_id}, u.stages);
+    u.written_marks.emplace_back(&stage->written, stage->written);
     write_stage(stage);
-    for (const auto& [id, summary] : stage->executor_summaries) write_exec_summary(*stage, id);
+    for (const auto& [id, summary] : stage->executor_summaries) {
+      save(s_.exec_summaries, ExecSummaryKey{info.stage_id, info.attempt_id, id}, u.exec_summaries);
+      write_exec_summary(*stage, id);
+    }
   }
-  for (auto& [id, job] : s_.live_jobs) write_job(*job);
-  for (auto& [id, exec] : s_.live_executors) write_executor(exec);
+  for (auto& [id, job] : s_.live_jobs) {
+    save(s_.jobs, job->data.job_id, u.jobs);
+    u.written_marks.emplace_back(&job->written, job->written);
+    write_job(*job);
+  }
+  for (auto& [id, exec] : s_.live_executors) {
+    save(s_.executors, exec->id, u.executors);
+    u.written_marks.emplace_back(&exec->written, exec->written);
+    write_executor(exec);
+  }
   for (auto& [id, task] : s_.live_tasks) write_task(task);
-  for (auto& [id, rdd] : s_.live_rdds) write_rdd(rdd);
+  for (auto& [id, rdd] : s_.live_rdds) {
+    save(s_.rdds, rdd->id, u.rdds);
+    for (auto& [exec_id, dist] : rdd->distributions) {
+      if (!dist.last_update) u.computed.push_back(&dist);
+    }
+    write_rdd(rdd);
+  }
+}
+
+void StatusListener::unflush() {
+  FlushUndo& u = undo_;
+  for (RddDistribution* d : u.computed) d->last_update.reset();
+  u.computed.clear();
+  restore(s_.rdds, u.rdds);
+  restore(s_.executors, u.executors);
+  restore(s_.jobs, u.jobs);
+  restore(s_.exec_summaries, u.exec_summaries);
+  restore(s_.stages, u.stages);
+  for (auto it = u.written_marks.rbegin(); it != u.written_marks.rend(); ++it) {
+    *it->first = it->second;
+  }
+  u.written_marks.clear();
+  s_.tasks.rollback(u.tasks);
+  flushing_ = false;
 }
 
 }  // namespace sp::history

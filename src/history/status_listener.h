@@ -2,6 +2,10 @@
 // stages and attempts, tasks, executors, RDD storage, exclusion, resource profiles).
 #pragma once
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "history/app_state.h"
 #include "history/events.h"
 
@@ -11,11 +15,30 @@ class StatusListener {
  public:
   explicit StatusListener(AppState& state) : s_(state) {}
 
+  // Applies one event; may move from it.
   void on_event(Event& event);
   // Writes every live entity, as Spark's store does when a replay ends.
   void flush();
+  // Takes back what the last flush() wrote (the store's entries as they were, the entities'
+  // written marks, the tasks), so that the replay goes on exactly as if it had not flushed.
+  void unflush();
 
  private:
+  // What flush() replaced: each written key with its previous entry (none: erase it).
+  template <typename Map>
+  using Saved =
+      std::vector<std::pair<typename Map::key_type, std::optional<typename Map::mapped_type>>>;
+  struct FlushUndo {
+    Saved<decltype(AppState::stages)> stages;
+    Saved<decltype(AppState::exec_summaries)> exec_summaries;
+    Saved<decltype(AppState::jobs)> jobs;
+    Saved<decltype(AppState::executors)> executors;
+    Saved<decltype(AppState::rdds)> rdds;
+    std::vector<std::pair<bool*, bool>> written_marks;
+    std::vector<RddDistribution*> computed;  // distributions whose last_update flush() set
+    TaskStore::Mark tasks;
+  };
+
   void on(LogStartEvent& e);
   void on(ApplicationStartEvent& e);
   void on(ApplicationEndEvent& e);
@@ -68,6 +91,7 @@ class StatusListener {
   AppState& s_;
   // Spark's store stops running retention triggers before its final flush.
   bool flushing_ = false;
+  FlushUndo undo_;
 };
 
 }  // namespace sp::history

@@ -170,7 +170,26 @@ void TaskStore::finish() {
     last_id = t.task_id;
     if (!t.deleted) by_stage_[{t.stage_id, t.stage_attempt}].push_back(pos);
   }
-  written_.clear();
+}
+
+TaskStore::Mark TaskStore::mark() const {
+  return Mark{tasks_.size(), blob_.size(), errors_.size(), accums_.size(), error_bytes_};
+}
+
+void TaskStore::rollback(const Mark& m) {
+  for (std::size_t pos = tasks_.size(); pos > m.tasks; --pos) {
+    const StoredTask& t = tasks_[pos - 1];
+    auto it = written_.find({t.stage_id, t.stage_attempt});
+    if (it == written_.end() || it->second.empty() || it->second.back() != pos - 1) continue;
+    it->second.pop_back();
+    if (it->second.empty()) written_.erase(it);
+  }
+  tasks_.resize(m.tasks);
+  blob_.resize(m.blob);
+  errors_.resize(m.errors);
+  accums_.resize(m.accums);
+  error_bytes_ = m.error_bytes;
+  by_stage_.clear();
 }
 
 const std::vector<uint32_t>& TaskStore::stage_tasks(int stage_id, int attempt) const {

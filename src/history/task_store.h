@@ -1,7 +1,9 @@
 // Compact storage of written tasks (Spark's TaskDataWrapper): fixed fields in a struct, metrics
-// as varints behind a bit mask, strings interned. Indexed by stage attempt after finish().
+// as varints behind a bit mask, strings interned. Indexed by stage attempt by finish(); writes
+// can go on after it (and be taken back to a mark), then finish() indexes again.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -83,7 +85,16 @@ class TaskStore {
  public:
   void write(const TaskWrite& t);
   // Groups tasks by stage attempt, sorted by task id; a task id written twice keeps the last.
+  // Again after more writes.
   void finish();
+
+  // Where the writes stand; rollback() takes back every write after it (nothing else may have
+  // changed since: no removals).
+  struct Mark {
+    std::size_t tasks = 0, blob = 0, errors = 0, accums = 0, error_bytes = 0;
+  };
+  Mark mark() const;
+  void rollback(const Mark& m);
 
   // During replay: the written tasks of a stage attempt, in write order (deleted ones included).
   const std::vector<uint32_t>& written(int stage_id, int attempt) const;

@@ -116,6 +116,69 @@ TEST_F(HistoryServiceTest, InProgressLogIsFollowed) {
   EXPECT_EQ(count_jobs(), 3u);
 }
 
+TEST_F(HistoryServiceTest, GrownInProgressLogIsReadOnNotReplayed) {
+  const std::string whole = file(kLogs / "local-1430917381534");
+  fs::remove(dir_ / "local-1430917381534");
+  const std::size_t cut = whole.find('\n', whole.size() / 2) + 1;
+  const fs::path live = dir_ / "local-1430917381534.inprogress";
+  std::ofstream(live, std::ios::binary) << whole.substr(0, cut);
+  auto s = make();
+  s->scan();
+  const std::string app = "applications/local-1430917381534/";
+  EXPECT_EQ(s->answer(app + "jobs", {}, {}).status, 200);
+  auto first = s->cache_stats();
+  EXPECT_EQ(first.replays, 1u);
+  EXPECT_EQ(first.reads_on, 0u);
+  EXPECT_EQ(first.bytes_read, cut);
+
+  // It grows by its second half; then it completes (renamed without ".inprogress").
+  std::ofstream(live, std::ios::binary | std::ios::app) << whole.substr(cut);
+  fs::last_write_time(live, fs::last_write_time(live) + std::chrono::seconds(1));
+  s->scan();
+  EXPECT_EQ(s->answer(app + "jobs", {}, {}).status, 200);
+  auto second = s->cache_stats();
+  EXPECT_EQ(second.replays, 1u);
+  EXPECT_EQ(second.reads_on, 1u);
+  EXPECT_EQ(second.bytes_read - first.bytes_read, whole.size() - cut);  // only what was added
+  fs::rename(live, dir_ / "local-1430917381534");
+  s->scan();
+  EXPECT_EQ(s->answer(app + "jobs", {}, {}).status, 200);
+  EXPECT_EQ(s->cache_stats().replays, 1u);
+  EXPECT_EQ(s->cache_stats().reads_on, 2u);
+  EXPECT_EQ(s->cache_stats().bytes_read, whole.size());
+
+  // Every answer as a server that replayed the complete log at once.
+  auto fresh = make();
+  fresh->scan();
+  for (const char* r : {"", "jobs", "stages", "stages/0", "stages/0/0/taskList", "executors",
+                        "allexecutors", "storage/rdd", "environment", "sql"}) {
+    auto a = s->answer(app + r, {}, {}), b = fresh->answer(app + r, {}, {});
+    EXPECT_EQ(a.status, b.status) << r;
+    EXPECT_EQ(a.body, b.body) << r;
+  }
+  EXPECT_EQ(fresh->cache_stats().replays, 1u);
+}
+
+TEST_F(HistoryServiceTest, RewrittenInProgressLogIsReplayed) {
+  const std::string whole = file(kLogs / "local-1430917381534");
+  fs::remove(dir_ / "local-1430917381534");
+  const fs::path live = dir_ / "local-1430917381534.inprogress";
+  std::ofstream(live, std::ios::binary) << whole.substr(0, whole.find('\n', whole.size() / 2) + 1);
+  auto s = make();
+  s->scan();
+  const std::string jobs = "applications/local-1430917381534/jobs";
+  const std::string before = s->answer(jobs, {}, {}).body;
+  // Shorter than what was read: it cannot be read on.
+  std::ofstream(live, std::ios::binary | std::ios::trunc)
+      << whole.substr(0, whole.find('\n', whole.size() / 4) + 1);
+  fs::last_write_time(live, fs::last_write_time(live) + std::chrono::seconds(1));
+  s->scan();
+  const std::string after = s->answer(jobs, {}, {}).body;
+  EXPECT_EQ(s->cache_stats().replays, 2u);
+  EXPECT_EQ(s->cache_stats().reads_on, 0u);
+  EXPECT_NE(before, after);
+}
+
 TEST_F(HistoryServiceTest, AclsUseTheProxyUser) {
   HistoryOptions o;
   o.acls.enabled = true;
