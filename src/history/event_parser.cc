@@ -1,8 +1,11 @@
 #include "history/event_parser.h"
 
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -31,24 +34,20 @@ struct BadEvent : std::runtime_error {
 class Fields {
  public:
   Fields(const object& o) : obj(o) {  // NOLINT: implicit on purpose
-    for (auto kv : o) {
-      if (n_ < kInline) {
-        inline_[n_++] = {kv.key, kv.value};
-      } else {
-        extra_.emplace_back(kv.key, kv.value);
-      }
-    }
+    for (auto kv : o) add(kv.key, kv.value);
   }
+  Fields(const Fields&) = delete;
+  Fields& operator=(const Fields&) = delete;
+
   bool find(std::string_view key, element& out) const {
-    for (size_t i = extra_.size(); i > 0; --i) {
-      if (extra_[i - 1].first == key) {
-        out = extra_[i - 1].second;
-        return true;
-      }
-    }
-    for (size_t i = n_; i > 0; --i) {
-      if (inline_[i - 1].first == key) {
-        out = inline_[i - 1].second;
+    // Fields are mostly asked for in the order Spark writes them: look after the last found.
+    for (size_t k = 0; k < n_; ++k) {
+      size_t i = next_ + k;
+      if (i >= n_) i -= n_;
+      const Entry& e = at(i);
+      if (e.key.size() == key.size() && std::memcmp(e.key.data(), key.data(), key.size()) == 0) {
+        out = e.value;
+        next_ = i + 1;
         return true;
       }
     }
@@ -57,10 +56,46 @@ class Fields {
   object obj;
 
  private:
+  struct Entry {
+    std::string_view key;
+    element value;
+  };
+  // Uninitialized until added (no constructor runs for the slots not used).
+  union Slot {
+    Slot() {}
+    Entry entry;
+  };
+
+  const Entry& at(size_t i) const { return i < kInline ? inline_[i].entry : extra_[i - kInline]; }
+  Entry& at(size_t i) { return i < kInline ? inline_[i].entry : extra_[i - kInline]; }
+
+  void add(std::string_view key, element value) {
+    // Keys seen so far, by a cheap signature: a repeat is looked for only on a collision.
+    const unsigned first = key.empty() ? 0u : static_cast<unsigned char>(key[0]);
+    const uint64_t bit = uint64_t{1} << ((key.size() * 7 + first) & 63);
+    if (seen_ & bit) {
+      for (size_t i = 0; i < n_; ++i) {
+        if (at(i).key == key) {
+          at(i).value = value;
+          return;
+        }
+      }
+    }
+    seen_ |= bit;
+    if (n_ < kInline) {
+      ::new (&inline_[n_].entry) Entry{key, value};
+    } else {
+      extra_.push_back(Entry{key, value});
+    }
+    ++n_;
+  }
+
   static constexpr size_t kInline = 32;
-  std::array<std::pair<std::string_view, element>, kInline> inline_;
+  std::array<Slot, kInline> inline_;
+  std::vector<Entry> extra_;
   size_t n_ = 0;
-  std::vector<std::pair<std::string_view, element>> extra_;
+  uint64_t seen_ = 0;
+  mutable size_t next_ = 0;
 };
 
 Fields as_fields(const element& e, std::string_view key) {
@@ -119,6 +154,16 @@ std::string to_string(const element& e, std::string_view key) {
   if (e.type() == element_type::NULL_VALUE) return std::string();
   if (e.type() != element_type::STRING) bad("expected a string for", key);
   return std::string(e.get_string().value_unsafe());
+}
+
+// to_string into `out`, keeping its memory.
+void assign_string(const element& e, std::string_view key, std::string& out) {
+  if (e.type() == element_type::NULL_VALUE) {
+    out.clear();
+    return;
+  }
+  if (e.type() != element_type::STRING) bad("expected a string for", key);
+  out.assign(e.get_string().value_unsafe());
 }
 
 // Jackson's JsonNode.asText.
@@ -280,29 +325,76 @@ std::string block_list_text(const element& e) {
   return out;
 }
 
-// Spark's accumValueFromJson followed by the status store's string form.
-std::string accum_value(const std::optional<std::string>& name, const element& v) {
-  if (name && name->rfind("internal.metrics.", 0) == 0) {
-    element_type t = v.type();
-    if (t == element_type::INT64 || t == element_type::UINT64) return as_text(v);
-    if (t == element_type::ARRAY) return block_list_text(v);
-    bad("unexpected value for accumulator", *name);
+// as_text into `out`, keeping its memory (strings and integers, the usual values, in place).
+void assign_text(const element& e, std::string& out) {
+  char buf[24];
+  switch (e.type()) {
+    case element_type::STRING:
+      out.assign(e.get_string().value_unsafe());
+      return;
+    case element_type::INT64: {
+      auto r = std::to_chars(buf, buf + sizeof(buf), e.get_int64().value_unsafe());
+      out.assign(buf, r.ptr);
+      return;
+    }
+    case element_type::UINT64: {
+      auto r = std::to_chars(buf, buf + sizeof(buf), e.get_uint64().value_unsafe());
+      out.assign(buf, r.ptr);
+      return;
+    }
+    default:
+      out = as_text(e);
   }
-  return as_text(v);
 }
 
-AccumulableInfo accumulable(const element& e) {
+void opt_text_into(const Fields& obj, std::string_view key, std::optional<std::string>& out) {
+  element e;
+  if (!field(obj, key, e)) {
+    out.reset();
+    return;
+  }
+  if (!out) out.emplace();
+  assign_text(e, *out);
+}
+
+// Spark's accumValueFromJson followed by the status store's string form, into `out`.
+void accum_value_into(const std::optional<std::string>& name, const element& v,
+                      std::optional<std::string>& out) {
+  if (!out) out.emplace();
+  if (name && name->rfind("internal.metrics.", 0) == 0) {
+    element_type t = v.type();
+    if (t == element_type::INT64 || t == element_type::UINT64) {
+      assign_text(v, *out);
+      return;
+    }
+    if (t == element_type::ARRAY) {
+      *out = block_list_text(v);
+      return;
+    }
+    bad("unexpected value for accumulator", *name);
+  }
+  assign_text(v, *out);
+}
+
+// One accumulable into `a`, reusing its strings.
+void accumulable(const element& e, AccumulableInfo& a) {
   Fields o = as_fields(e, "Accumulables");
-  AccumulableInfo a;
   a.id = req_long(o, "ID");
-  a.name = opt_text(o, "Name");
+  opt_text_into(o, "Name", a.name);
   element v;
-  if (field(o, "Update", v)) a.update = accum_value(a.name, v);
-  if (field(o, "Value", v)) a.value = accum_value(a.name, v);
+  if (field(o, "Update", v)) {
+    accum_value_into(a.name, v, a.update);
+  } else {
+    a.update.reset();
+  }
+  if (field(o, "Value", v)) {
+    accum_value_into(a.name, v, a.value);
+  } else {
+    a.value.reset();
+  }
   a.internal = opt_bool(o, "Internal", false);
   a.count_failed_values = opt_bool(o, "Count Failed Values", false);
-  a.metadata = opt_text(o, "Metadata");
-  return a;
+  opt_text_into(o, "Metadata", a.metadata);
 }
 
 // Internal task-metric accumulators ("internal.metrics.*"): the status store drops them from
@@ -318,15 +410,25 @@ bool internal_metric(const element& e) {
          internal.type() == element_type::BOOL && internal.get_bool().value_unsafe();
 }
 
+// The accumulables of `key` into `out`, reusing its elements.
+void accumulables_into(const Fields& obj, std::string_view key, std::vector<AccumulableInfo>& out,
+                       bool keep_internal_metrics = false) {
+  size_t n = 0;
+  element e;
+  if (field(obj, key, e)) {
+    for (element x : req_array(e, key)) {
+      if (!keep_internal_metrics && internal_metric(x)) continue;
+      if (n == out.size()) out.emplace_back();
+      accumulable(x, out[n++]);
+    }
+  }
+  out.resize(n);
+}
+
 std::vector<AccumulableInfo> accumulables(const Fields& obj, std::string_view key,
                                           bool keep_internal_metrics = false) {
   std::vector<AccumulableInfo> out;
-  element e;
-  if (!field(obj, key, e)) return out;
-  for (element x : req_array(e, key)) {
-    if (!keep_internal_metrics && internal_metric(x)) continue;
-    out.push_back(accumulable(x));
-  }
+  accumulables_into(obj, key, out, keep_internal_metrics);
   return out;
 }
 
@@ -375,17 +477,17 @@ StageInfo stage_info(const element& e) {
   return s;
 }
 
-TaskInfo task_info(const Fields& parent) {
+// The task info into `t`, reusing its strings and accumulables.
+void task_info(const Fields& parent, TaskInfo& t) {
   Fields o = req_object(parent, "Task Info");
-  TaskInfo t;
   t.task_id = req_long(o, "Task ID");
   t.index = req_int(o, "Index");
   t.attempt = opt_int(o, "Attempt", 1);
   t.partition_id = opt_int(o, "Partition ID", -1);
   t.launch_time = req_long(o, "Launch Time");
-  t.executor_id = req_string(o, "Executor ID");
-  t.host = req_string(o, "Host");
-  t.locality = req_string(o, "Locality");
+  assign_string(req(o, "Executor ID"), "Executor ID", t.executor_id);
+  assign_string(req(o, "Host"), "Host", t.host);
+  assign_string(req(o, "Locality"), "Locality", t.locality);
   static const char* kLocalities[] = {"PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "RACK_LOCAL",
                                       "ANY"};
   bool known = false;
@@ -396,8 +498,7 @@ TaskInfo task_info(const Fields& parent) {
   t.finish_time = req_long(o, "Finish Time");
   t.failed = req_bool(o, "Failed");
   t.killed = opt_bool(o, "Killed", false);
-  t.accumulables = accumulables(o, "Accumulables");
-  return t;
+  accumulables_into(o, "Accumulables", t.accumulables);
 }
 
 ExecutorMetricValues executor_metrics(const Fields& parent, std::string_view key) {
@@ -765,33 +866,81 @@ ExclusionEvent exclusion(ExclusionKind kind, const Fields& o, bool node, bool fo
   return ev;
 }
 
-bool parse_event(std::string_view name, const Fields& o, Event& out) {
+}  // namespace
+
+// Task events kept from lines parsed before, to parse new ones into (see parse_line).
+struct EventSpares {
+  static constexpr size_t kMax = 64;
+  std::vector<TaskStartEvent> starts;
+  std::vector<TaskEndEvent> ends;
+  TaskInfo getting_result;
+
+  EventSpares() {
+    starts.reserve(kMax);
+    ends.reserve(kMax);
+  }
+
+  // Keeps what `out` holds, when it is a task event.
+  void keep(Event& out) {
+    if (auto* start = std::get_if<TaskStartEvent>(&out); start && starts.size() < kMax) {
+      starts.push_back(std::move(*start));
+    } else if (auto* end = std::get_if<TaskEndEvent>(&out); end && ends.size() < kMax) {
+      ends.push_back(std::move(*end));
+    }
+  }
+  template <typename T>
+  std::vector<T>& of() {
+    if constexpr (std::is_same_v<T, TaskStartEvent>) {
+      return starts;
+    } else {
+      return ends;
+    }
+  }
+};
+
+namespace {
+
+// A T in `out`: the one there, else one kept from before, else a new one.
+template <typename T>
+T& reuse(Event& out, EventSpares& spares) {
+  if (auto* have = std::get_if<T>(&out)) return *have;
+  spares.keep(out);
+  std::vector<T>& kept = spares.of<T>();
+  if (kept.empty()) return out.emplace<T>();
+  T& t = out.emplace<T>(std::move(kept.back()));
+  kept.pop_back();
+  return t;
+}
+
+bool parse_event(std::string_view name, const Fields& o, Event& out, EventSpares& spares) {
   // Class-named events may appear with or without their package.
   size_t dot = name.rfind('.');
   std::string_view simple = dot == std::string_view::npos ? name : name.substr(dot + 1);
   if (simple.rfind("SparkListener", 0) != 0) {
+    spares.keep(out);
     out = IgnoredEvent{};
     return true;
   }
   simple.remove_prefix(13);
+  if (simple != "TaskEnd" && simple != "TaskStart") spares.keep(out);
   if (simple == "TaskEnd") {
-    TaskEndEvent ev;
+    // Every field is set: the event may hold an earlier line's.
+    TaskEndEvent& ev = reuse<TaskEndEvent>(out, spares);
     ev.stage_id = req_int(o, "Stage ID");
     ev.stage_attempt_id = opt_int(o, "Stage Attempt ID", 0);
-    req_string(o, "Task Type");
+    element task_type = req(o, "Task Type");
+    if (task_type.type() != element_type::STRING) to_string(task_type, "Task Type");
     ev.reason = task_end_reason(o);
-    ev.task = task_info(o);
+    task_info(o, ev.task);
     ev.executor_metrics = executor_metrics(o, "Task Executor Metrics");
     ev.metrics = task_metrics(o);
-    out = std::move(ev);
   } else if (simple == "TaskStart") {
-    TaskStartEvent ev;
+    TaskStartEvent& ev = reuse<TaskStartEvent>(out, spares);
     ev.stage_id = req_int(o, "Stage ID");
     ev.stage_attempt_id = opt_int(o, "Stage Attempt ID", 0);
-    ev.task = task_info(o);
-    out = std::move(ev);
+    task_info(o, ev.task);
   } else if (simple == "TaskGettingResult") {
-    task_info(o);
+    task_info(o, spares.getting_result);
     out = IgnoredEvent{};
   } else if (simple == "StageSubmitted") {
     StageSubmittedEvent ev;
@@ -943,6 +1092,9 @@ const char* TaskInfo::status() const {
   return "SUCCESS";
 }
 
+EventParser::EventParser() : spares_(std::make_unique<EventSpares>()) {}
+EventParser::~EventParser() = default;
+
 bool EventParser::parse(std::string_view line, Event& out, std::string* error, bool padded) {
   element doc;
   if (auto err = parser_.parse(line.data(), line.size(), !padded).get(doc); err) {
@@ -962,7 +1114,7 @@ bool EventParser::parse(std::string_view line, Event& out, std::string* error, b
     return false;
   }
   try {
-    return parse_event(event_name, Fields(obj), out);
+    return parse_event(event_name, Fields(obj), out, *spares_);
   } catch (const BadEvent& e) {
     if (error) *error = std::string(event_name) + ": " + e.what();
     return false;
@@ -978,9 +1130,8 @@ void EventParser::parse_line(std::string_view line, ParsedLine& out, bool padded
       break;
     }
   }
-  if (blank) {
+  if (blank) {  // the event is left as it is (not read)
     out.kind = ParsedLine::Kind::kBlank;
-    out.event = IgnoredEvent{};
     return;
   }
   out.kind = parse(line, out.event, &out.error, padded) ? ParsedLine::Kind::kEvent

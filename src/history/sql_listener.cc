@@ -25,14 +25,15 @@ std::vector<SqlPlanMetric> graph_metrics(const SqlPlanGraph& g) {
     all.insert(all.end(), n.metrics.begin(), n.metrics.end());
   }
   std::vector<SqlPlanMetric> out;
-  for (const SqlPlanMetric& m : all) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const SqlPlanMetric& o) {
-      return o.accumulator_id == m.accumulator_id;
-    });
-    if (it != out.end()) {
-      *it = m;
+  out.reserve(all.size());
+  std::unordered_map<int64_t, size_t> at;  // accumulator id -> its place in `out`
+  at.reserve(all.size());
+  for (SqlPlanMetric& m : all) {
+    auto [it, fresh] = at.try_emplace(m.accumulator_id, out.size());
+    if (fresh) {
+      out.push_back(std::move(m));
     } else {
-      out.push_back(m);
+      out[it->second] = std::move(m);
     }
   }
   return out;
@@ -84,8 +85,11 @@ void SqlListener::write(const std::shared_ptr<SqlExecution>& e) {
     if (x->completion_time && *x->completion_time >= 0)
       candidates.emplace_back(*x->completion_time, id);
   }
-  std::sort(candidates.begin(), candidates.end());
-  for (int64_t i = 0; i < n && i < static_cast<int64_t>(candidates.size()); ++i) {
+  // The n oldest (usually one): no need to sort them all.
+  const auto take =
+      static_cast<std::ptrdiff_t>(std::min<size_t>(static_cast<size_t>(n), candidates.size()));
+  std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end());
+  for (std::ptrdiff_t i = 0; i < take; ++i) {
     s_.sql.executions.erase(candidates[static_cast<size_t>(i)].second);
     s_.sql.graphs.erase(candidates[static_cast<size_t>(i)].second);
   }

@@ -127,5 +127,95 @@ TEST(EventParserTest, AccumulableValuesAsStrings) {
   EXPECT_FALSE(acc[2].name.has_value());
 }
 
+// Task events are parsed into the event a reused ParsedLine holds (or one kept from before):
+// nothing of the earlier line may remain.
+TEST(EventParserTest, ReusedLinesKeepNothingOfTheirLastEvent) {
+  const std::string full =
+      R"({"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask",
+    "Task End Reason":{"Reason":"TaskKilled","Kill Reason":"stage cancelled, a long reason"},
+    "Task Info":{"Task ID":7,"Index":2,"Attempt":3,"Partition ID":5,"Launch Time":1000,
+      "Executor ID":"executor-with-a-long-name","Host":"a-rather-long-host-name.example.com",
+      "Locality":"NODE_LOCAL","Speculative":true,"Getting Result Time":1400,"Finish Time":1500,
+      "Failed":false,"Killed":true,"Accumulables":[
+        {"ID":1,"Name":"internal.metrics.executorRunTime","Update":5,"Value":9,"Internal":true,
+         "Count Failed Values":true},
+        {"ID":2,"Name":"number of output rows, a long name","Update":"11","Value":"12",
+         "Internal":true,"Count Failed Values":true,"Metadata":"sql"},
+        {"ID":3,"Name":"a user accumulator with a long name","Update":1.5,"Value":2.5}]},
+    "Task Executor Metrics":{"JVMHeapMemory":77},
+    "Task Metrics":{"Executor Deserialize Time":3,"Executor Run Time":400,"Result Size":10,
+      "JVM GC Time":0,"Result Serialization Time":1,"Memory Bytes Spilled":0,
+      "Disk Bytes Spilled":0}})";
+  const std::string bare =
+      R"({"Event":"SparkListenerTaskEnd","Stage ID":4,"Task Type":"ResultTask",
+    "Task End Reason":{"Reason":"Success"},
+    "Task Info":{"Task ID":8,"Index":0,"Launch Time":1,"Executor ID":"1","Host":"h",
+      "Locality":"ANY","Getting Result Time":0,"Finish Time":0,"Failed":false,
+      "Accumulables":[{"ID":9}]}})";
+  const std::string start =
+      R"({"Event":"SparkListenerTaskStart","Stage ID":4,"Task Info":{"Task ID":8,"Index":0,
+      "Launch Time":1,"Executor ID":"1","Host":"h","Locality":"ANY","Getting Result Time":0,
+      "Finish Time":0,"Failed":false,"Accumulables":[]}})";
+  auto same_task = [](const TaskInfo& a, const TaskInfo& b) {
+    EXPECT_EQ(a.task_id, b.task_id);
+    EXPECT_EQ(a.index, b.index);
+    EXPECT_EQ(a.attempt, b.attempt);
+    EXPECT_EQ(a.partition_id, b.partition_id);
+    EXPECT_EQ(a.launch_time, b.launch_time);
+    EXPECT_EQ(a.executor_id, b.executor_id);
+    EXPECT_EQ(a.host, b.host);
+    EXPECT_EQ(a.locality, b.locality);
+    EXPECT_EQ(a.speculative, b.speculative);
+    EXPECT_EQ(a.getting_result_time, b.getting_result_time);
+    EXPECT_EQ(a.finish_time, b.finish_time);
+    EXPECT_EQ(a.failed, b.failed);
+    EXPECT_EQ(a.killed, b.killed);
+    ASSERT_EQ(a.accumulables.size(), b.accumulables.size());
+    for (size_t i = 0; i < a.accumulables.size(); ++i) {
+      const AccumulableInfo &x = a.accumulables[i], &y = b.accumulables[i];
+      EXPECT_EQ(x.id, y.id);
+      EXPECT_EQ(x.name, y.name);
+      EXPECT_EQ(x.update, y.update);
+      EXPECT_EQ(x.value, y.value);
+      EXPECT_EQ(x.internal, y.internal);
+      EXPECT_EQ(x.count_failed_values, y.count_failed_values);
+      EXPECT_EQ(x.metadata, y.metadata);
+    }
+  };
+  EventParser reused_parser, fresh_parser;
+  ParsedLine reused;
+  for (const std::string* line : {&full, &bare, &full, &start, &full, &start, &bare, &bare}) {
+    reused_parser.parse_line(*line, reused);
+    ParsedLine fresh;
+    fresh_parser.parse_line(*line, fresh);
+    ASSERT_EQ(reused.kind, ParsedLine::Kind::kEvent) << reused.error;
+    ASSERT_EQ(fresh.kind, ParsedLine::Kind::kEvent);
+    ASSERT_EQ(reused.event.index(), fresh.event.index());
+    if (const auto* f = std::get_if<TaskEndEvent>(&fresh.event)) {
+      const auto& r = std::get<TaskEndEvent>(reused.event);
+      EXPECT_EQ(r.stage_id, f->stage_id);
+      EXPECT_EQ(r.stage_attempt_id, f->stage_attempt_id);
+      EXPECT_EQ(r.reason.kind, f->reason.kind);
+      EXPECT_EQ(r.reason.message, f->reason.message);
+      EXPECT_EQ(r.executor_metrics, f->executor_metrics);
+      EXPECT_EQ(r.metrics, f->metrics);
+      same_task(r.task, f->task);
+    } else {
+      const auto& r = std::get<TaskStartEvent>(reused.event);
+      const auto& s = std::get<TaskStartEvent>(fresh.event);
+      EXPECT_EQ(r.stage_id, s.stage_id);
+      EXPECT_EQ(r.stage_attempt_id, s.stage_attempt_id);
+      same_task(r.task, s.task);
+    }
+  }
+  // The fresh parse of the full line: what the reused one was compared with.
+  ParsedLine check;
+  fresh_parser.parse_line(full, check);
+  const auto& e = std::get<TaskEndEvent>(check.event);
+  ASSERT_EQ(e.task.accumulables.size(), 2u);  // the internal metric is dropped
+  EXPECT_EQ(e.task.accumulables[1].value, "2.5");
+  EXPECT_EQ(e.reason.message, "stage cancelled, a long reason");
+}
+
 }  // namespace
 }  // namespace sp::history
