@@ -31,6 +31,7 @@ size_t pairs_bytes(const StringPairs& p) {
 
 struct AppStore::Impl {
   EventParser parser;
+  ParsedLine line;  // apply_line's, reused
   AppState state;
   StatusListener listener{state};
   SqlListener sql{state};
@@ -77,9 +78,8 @@ AppStore::AppStore(const RetentionLimits& limits) : impl_(std::make_unique<Impl>
 AppStore::~AppStore() = default;
 
 void AppStore::apply_line(std::string_view json_line) {
-  ParsedLine line;
-  impl_->parser.parse_line(json_line, line);
-  apply_parsed(line);
+  impl_->parser.parse_line(json_line, impl_->line);
+  apply_parsed(impl_->line);
 }
 
 void AppStore::apply_parsed(ParsedLine& line) {

@@ -29,6 +29,19 @@ struct BadEvent : std::runtime_error {
   throw BadEvent(std::string(what) + " \"" + std::string(key) + "\"");
 }
 
+// Whether n bytes are equal; short keys (most) without a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t x0, y0, x1, y1;
+    std::memcpy(&x0, a, 8);
+    std::memcpy(&y0, b, 8);
+    std::memcpy(&x1, a + n - 8, 8);
+    std::memcpy(&y1, b + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
 // An object's fields, read once: lookups then compare keys without re-walking the JSON.
 // A repeated key keeps its last value, as Jackson's tree model does.
 class Fields {
@@ -45,7 +58,7 @@ class Fields {
       size_t i = next_ + k;
       if (i >= n_) i -= n_;
       const Entry& e = at(i);
-      if (e.key.size() == key.size() && std::memcmp(e.key.data(), key.data(), key.size()) == 0) {
+      if (e.key.size() == key.size() && same_bytes(e.key.data(), key.data(), key.size())) {
         out = e.value;
         next_ = i + 1;
         return true;
@@ -874,11 +887,6 @@ struct EventSpares {
   std::vector<TaskStartEvent> starts;
   std::vector<TaskEndEvent> ends;
   TaskInfo getting_result;
-
-  EventSpares() {
-    starts.reserve(kMax);
-    ends.reserve(kMax);
-  }
 
   // Keeps what `out` holds, when it is a task event.
   void keep(Event& out) {

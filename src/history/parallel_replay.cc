@@ -1,4 +1,4 @@
-// replay(): a reader feeding batches of lines to parsing threads that apply them in order.
+// replay(): the calling thread reads and applies, worker threads parse batches in between.
 #include "history/parallel_replay.h"
 
 #include <algorithm>
@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,10 +21,11 @@ namespace {
 // Lines copied out of the reader's buffer, each followed by "\n", then SIMDJSON_PADDING bytes
 // so that simdjson parses them in place.
 struct Batch {
-  std::uint64_t seq = 0;
   std::string text;
   std::vector<std::size_t> starts;  // of each line, then one past the last line's "\n"
-  std::vector<ParsedLine> parsed;   // one per line
+  std::vector<ParsedLine> parsed;   // one per line, reused (see EventParser::parse_line)
+  bool taken = false;               // by a parser (guarded by the pipeline's mutex)
+  bool done = false;                // parsed (guarded by the pipeline's mutex)
 
   std::size_t lines() const { return starts.empty() ? 0 : starts.size() - 1; }
   std::string_view line(std::size_t i) const {
@@ -38,10 +38,6 @@ struct Batch {
     starts.push_back(text.size());
   }
   void seal() { text.append(simdjson::SIMDJSON_PADDING, ' '); }
-  void clear() {
-    text.clear();
-    starts.clear();
-  }
   void parse(EventParser& parser) {
     const std::size_t n = lines();
     if (parsed.size() < n) parsed.resize(n);
@@ -51,56 +47,109 @@ struct Batch {
     const std::size_t n = lines();
     for (std::size_t i = 0; i < n; ++i) store.apply_parsed(parsed[i]);
   }
+  void clear() {
+    text.clear();
+    starts.clear();
+    taken = done = false;
+  }
 };
 
+// The batches: filled and applied by the calling thread, parsed by the workers (or by the
+// calling thread, when the batch it needs next is not taken yet).
 class Pipeline {
  public:
-  Pipeline(AppStore& store, unsigned threads, std::size_t max_batches)
-      : store_(store), threads_(threads), max_batches_(max_batches) {}
+  Pipeline(AppStore& store, unsigned workers, std::size_t max_batches)
+      : store_(store), workers_wanted_(workers), max_batches_(max_batches) {}
   ~Pipeline() { stop(); }
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // A batch to fill: waits while max_batches are in flight. Null once a worker failed.
+  // A batch to fill. When all are in flight, applies the oldest first.
   Batch* take() {
-    std::unique_lock lock(mu_);
     if (free_.empty() && all_.size() < max_batches_) {
       all_.push_back(std::make_unique<Batch>());
       return all_.back().get();
     }
-    free_cv_.wait(lock, [&] { return !free_.empty() || error_; });
-    if (error_) return nullptr;
+    if (free_.empty()) apply_next();
     Batch* b = free_.back();
     free_.pop_back();
     return b;
   }
 
-  // Hands a filled batch over to be parsed and applied after the ones before it.
+  // Hands a filled batch over to the parsers.
   void submit(Batch* b) {
     b->seal();
+    in_order_.push_back(b);
     {
       std::lock_guard lock(mu_);
-      b->seq = submitted_++;
       queue_.push_back(b);
-      if (workers_.empty()) {
-        for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
-      }
+    }
+    if (workers_.empty()) {
+      for (unsigned i = 0; i < workers_wanted_; ++i) workers_.emplace_back([this] { work(); });
     }
     work_cv_.notify_one();
   }
 
   bool started() const { return !workers_.empty(); }
 
-  // Waits until every batch submitted is applied; rethrows what a worker caught.
+  // Applies every batch submitted; rethrows what a worker caught.
   void finish() {
-    std::unique_lock lock(mu_);
-    done_cv_.wait(lock, [&] { return applied_ == submitted_ || error_; });
-    lock.unlock();
+    while (!in_order_.empty()) apply_next();
     stop();
-    if (error_) std::rethrow_exception(error_);
   }
 
  private:
+  // Applies the oldest batch in flight: waits for its parse, or parses it here if no worker
+  // took it yet.
+  void apply_next() {
+    Batch* b = in_order_.front();
+    bool parse_here = false;
+    {
+      std::unique_lock lock(mu_);
+      if (!b->taken) {  // the first of the queue, since batches are queued in order
+        b->taken = parse_here = true;
+        queue_.pop_front();
+      } else {
+        awaited_ = b;
+        done_cv_.wait(lock, [&] { return b->done || error_; });
+        awaited_ = nullptr;
+      }
+      if (error_) {
+        lock.unlock();
+        stop();
+        std::rethrow_exception(error_);
+      }
+    }
+    if (parse_here) b->parse(parser_);
+    b->apply(store_);
+    in_order_.pop_front();
+    b->clear();
+    free_.push_back(b);
+  }
+
+  void work() {
+    EventParser parser;
+    std::unique_lock lock(mu_);
+    while (true) {
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      Batch* b = queue_.front();
+      queue_.pop_front();
+      b->taken = true;
+      lock.unlock();
+      std::exception_ptr failed;
+      try {
+        b->parse(parser);
+      } catch (...) {  // e.g. out of memory
+        failed = std::current_exception();
+      }
+      lock.lock();
+      b->done = true;
+      if (failed && !error_) error_ = failed;
+      if (b == awaited_ || failed) done_cv_.notify_one();
+    }
+  }
+
   void stop() {
     {
       std::lock_guard lock(mu_);
@@ -111,68 +160,21 @@ class Pipeline {
     workers_.clear();
   }
 
-  void fail(std::exception_ptr e) {
-    std::lock_guard lock(mu_);
-    if (!error_) error_ = e;
-    free_cv_.notify_all();
-    done_cv_.notify_all();
-  }
-
-  void work() {
-    EventParser parser;
-    std::unique_lock lock(mu_);
-    while (true) {
-      work_cv_.wait(lock, [&] { return stopping_ || error_ || !queue_.empty(); });
-      if (stopping_ || error_) return;
-      Batch* b = queue_.front();
-      queue_.pop_front();
-      lock.unlock();
-      try {
-        b->parse(parser);
-      } catch (...) {
-        fail(std::current_exception());
-        return;
-      }
-      lock.lock();
-      parsed_.emplace(b->seq, b);
-      if (applying_) continue;  // the worker applying takes it in its turn
-      // Apply every batch whose turn has come, this one and those parsed meanwhile.
-      applying_ = true;
-      while (!error_ && !parsed_.empty() && parsed_.begin()->first == applied_) {
-        Batch* next = parsed_.begin()->second;
-        parsed_.erase(parsed_.begin());
-        lock.unlock();
-        try {
-          next->apply(store_);
-        } catch (...) {
-          fail(std::current_exception());
-          lock.lock();
-          break;
-        }
-        next->clear();
-        lock.lock();
-        ++applied_;
-        free_.push_back(next);
-        free_cv_.notify_one();
-        done_cv_.notify_all();
-      }
-      applying_ = false;
-    }
-  }
-
   AppStore& store_;
-  const unsigned threads_;
+  const unsigned workers_wanted_;
   const std::size_t max_batches_;
+  EventParser parser_;  // the calling thread's
 
-  std::mutex mu_;
-  std::condition_variable work_cv_, free_cv_, done_cv_;
+  // The calling thread's own.
   std::vector<std::unique_ptr<Batch>> all_;
   std::vector<Batch*> free_;
-  std::deque<Batch*> queue_;                // to parse, in order
-  std::map<std::uint64_t, Batch*> parsed_;  // waiting for their turn
-  std::uint64_t submitted_ = 0;
-  std::uint64_t applied_ = 0;
-  bool applying_ = false;
+  std::deque<Batch*> in_order_;  // submitted, not applied yet
+
+  // Shared with the workers.
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  std::deque<Batch*> queue_;  // submitted, not taken by a parser yet
+  const Batch* awaited_ = nullptr;
   bool stopping_ = false;
   std::exception_ptr error_;
   std::vector<std::thread> workers_;
@@ -196,11 +198,11 @@ eventlog::ReadStatus replay(eventlog::EventLogReader& reader, AppStore& store,
   }
   const std::size_t batch_bytes = std::max<std::size_t>(options.batch_bytes, 1);
   const std::size_t max_batches =
-      std::max<std::size_t>(options.max_batches ? options.max_batches : 2 * threads + 2, 2);
-  Pipeline pipeline(store, threads, max_batches);
+      std::max<std::size_t>(options.max_batches ? options.max_batches : 3 * threads, 2);
+  Pipeline pipeline(store, threads - 1, max_batches);
   Batch* batch = nullptr;
   eventlog::ReadStatus status = reader.read_more([&](std::string_view line) {
-    if (batch == nullptr && (batch = pipeline.take()) == nullptr) return false;  // failed
+    if (batch == nullptr) batch = pipeline.take();
     batch->add(line);
     if (batch->text.size() >= batch_bytes) {
       pipeline.submit(batch);
