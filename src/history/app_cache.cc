@@ -35,7 +35,8 @@ AppCache::Update AppCache::bring_up_to_date(LoadedApp& app, const eventlog::Even
     spdlog::warn("history: {}: {} (serving what was read before it)", log.name, status.error);
   app.store->set_last_updated(log.last_modified_ms);
   app.store->flush();
-  app.fingerprint = log.fingerprint;
+  // After an I/O error (e.g. the file was renamed as it completed) the next request reads on.
+  app.fingerprint = status.ok() || status.corrupt ? log.fingerprint : std::string();
   // Nothing more will come: free the reader's buffers. (A log changed after all is replayed.)
   if (status.corrupt || (app.reader->finished() && !log.in_progress)) app.reader.reset();
   app.bytes = app.store->memory_bytes() + sizeof(LoadedApp);

@@ -27,7 +27,7 @@ struct LoadedApp {
   // Where the replay stands in the log, to read on when it grows; null when there is nothing
   // more to read (a completed log read to its end, a corrupt spot).
   std::unique_ptr<eventlog::EventLogReader> reader;
-  std::string fingerprint;  // of the log as last read
+  std::string fingerprint;  // of the log as last read; none after an I/O error (read on)
   std::string error;        // a corrupt spot: the app is served up to it
   std::size_t bytes = 0;    // memory estimate, for the budget
 };

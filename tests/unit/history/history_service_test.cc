@@ -159,6 +159,20 @@ TEST_F(HistoryServiceTest, GrownInProgressLogIsReadOnNotReplayed) {
   EXPECT_EQ(fresh->cache_stats().replays, 1u);
 }
 
+TEST_F(HistoryServiceTest, ReadIsRetriedAfterAnIoError) {
+  auto s = make();
+  s->scan();
+  // The file vanishes between the scan and the first request, then comes back.
+  fs::rename(dir_ / "local-1430917381534", dir_ / ".hidden");
+  s->answer("applications/local-1430917381534/jobs", {}, {});
+  fs::rename(dir_ / ".hidden", dir_ / "local-1430917381534");
+  auto a = s->answer("applications/local-1430917381534/jobs", {}, {});
+  EXPECT_EQ(a.status, 200);
+  EXPECT_NE(a.body.find("\"jobId\""), std::string::npos);
+  EXPECT_EQ(s->cache_stats().replays, 1u);
+  EXPECT_EQ(s->cache_stats().reads_on, 1u);
+}
+
 TEST_F(HistoryServiceTest, RewrittenInProgressLogIsReplayed) {
   const std::string whole = file(kLogs / "local-1430917381534");
   fs::remove(dir_ / "local-1430917381534");
