@@ -77,7 +77,7 @@ DriverCommandOptions options() {
   o.python = "/venv/bin/python";
   o.java_home = "/jvm/17";
   o.event_log_dir = "/var/ev";
-  o.working_dir = "/work/dir";
+  o.working_dir = "/srv/app";
   o.submission_id = "sub-1";
   o.hardware_threads = 16;
   return o;
@@ -158,7 +158,7 @@ TEST(DriverCommand, PythonAppHasNoClassAndUserEventLogWins) {
   EXPECT_FALSE(has_conf(cmd.argv, "spark.eventLog.enabled=true"));
   EXPECT_TRUE(has_conf(cmd.argv, "spark.eventLog.dir=s3a://bucket/ev"));
   EXPECT_FALSE(has_conf(cmd.argv, "spark.eventLog.dir=file:/var/ev"));
-  EXPECT_EQ(cmd.argv.back(), "/work/dir/jobs/pi.py");
+  EXPECT_EQ(cmd.argv.back(), "/srv/app/jobs/pi.py");
   EXPECT_EQ(flag_value(cmd.argv, "--master"), "local[1]");
 }
 
@@ -201,7 +201,7 @@ TEST(DriverCommand, MainFileResolution) {
   EXPECT_EQ(resolve("file:///opt/x.py"), "/opt/x.py");
   EXPECT_EQ(resolve("file:/opt/x.py"), "/opt/x.py");
   EXPECT_EQ(resolve("/abs/x.py"), "/abs/x.py");
-  EXPECT_EQ(resolve("rel/../x.py"), "/work/dir/x.py");
+  EXPECT_EQ(resolve("rel/../x.py"), "/srv/app/x.py");
   EXPECT_EQ(resolve("s3a://bucket/x.py"), "s3a://bucket/x.py");
   EXPECT_EQ(resolve("http://host/x.jar"), "http://host/x.jar");
   app.spec.main_application_file.reset();
@@ -228,7 +228,7 @@ TEST(DriverCommand, CheckMainFile) {
   app.spec.main_application_file = "missing/job.py";
   EXPECT_EQ(check_main_file(app, o),
             std::optional<std::string>("spec.mainApplicationFile: file not found: "
-                                       "/work/dir/missing/job.py"));
+                                       "/srv/app/missing/job.py"));
   app.spec.main_application_file = "local:///nonexistent/x.jar";
   EXPECT_EQ(
       check_main_file(app, o),

@@ -33,7 +33,7 @@ class DriverLogScanner {
   std::string last_error_;
 };
 
-// "file:/tmp/ev/eventlog_v2_local-1/events_1_local-1.zstd" -> "local-1";
+// "file:<dir>/eventlog_v2_local-1/events_1_local-1.zstd" -> "local-1";
 // ".../local-123.inprogress" -> "local-123". Empty when not recognised.
 std::string app_id_from_event_log_path(std::string_view path);
 
