@@ -22,4 +22,17 @@ inline std::string decode(Decompressor& d, std::string_view in, std::size_t piec
   return out;
 }
 
+// The CorruptData message a fresh `D` reports on `in` (fed whole, then finished); "" if none.
+template <typename D>
+std::string error_of(std::string_view in) {
+  D d;
+  try {
+    decode(d, in);
+    d.finish();
+  } catch (const CorruptData& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace sp::eventlog::test

@@ -10,16 +10,7 @@
 namespace sp::eventlog {
 namespace {
 
-std::string error_of(std::string_view in) {
-  Lz4BlockStream d;
-  try {
-    test::decode(d, in);
-    d.finish();
-  } catch (const CorruptData& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view in) { return test::error_of<Lz4BlockStream>(in); }
 
 TEST(Lz4BlockStream, DecodesConcatenatedStreamsAcrossEndMarks) {
   std::string a = test::sample_lines(100, 1), b = test::sample_lines(100, 2);

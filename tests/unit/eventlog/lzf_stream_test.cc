@@ -9,16 +9,7 @@
 namespace sp::eventlog {
 namespace {
 
-std::string error_of(std::string_view in) {
-  LzfStream d;
-  try {
-    test::decode(d, in);
-    d.finish();
-  } catch (const CorruptData& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view in) { return test::error_of<LzfStream>(in); }
 
 TEST(LzfStream, DecodesStoredChunks) {
   std::string enc = "ZV";

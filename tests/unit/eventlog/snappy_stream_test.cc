@@ -9,16 +9,7 @@
 namespace sp::eventlog {
 namespace {
 
-std::string error_of(std::string_view in) {
-  SnappyStream d;
-  try {
-    test::decode(d, in);
-    d.finish();
-  } catch (const CorruptData& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view in) { return test::error_of<SnappyStream>(in); }
 
 TEST(SnappyStream, DecodesConcatenatedStreams) {
   std::string a = test::sample_lines(300, 4), b = test::sample_lines(300, 5);
