@@ -1,4 +1,5 @@
-// replay(): the calling thread reads and applies, worker threads parse batches in between.
+// replay(): batches move free -> filled (read) -> parsed -> applied -> free. Whoever is idle
+// takes the next step that can be taken: the calling thread applies first, workers parse first.
 #include "history/parallel_replay.h"
 
 #include <algorithm>
@@ -21,11 +22,11 @@ namespace {
 // Lines copied out of the reader's buffer, each followed by "\n", then SIMDJSON_PADDING bytes
 // so that simdjson parses them in place.
 struct Batch {
+  enum class State { kFree, kFilled, kParsing, kParsed };
+  State state = State::kFree;  // guarded by the pipeline's mutex
   std::string text;
   std::vector<std::size_t> starts;  // of each line, then one past the last line's "\n"
   std::vector<ParsedLine> parsed;   // one per line, reused (see EventParser::parse_line)
-  bool taken = false;               // by a parser (guarded by the pipeline's mutex)
-  bool done = false;                // parsed (guarded by the pipeline's mutex)
 
   std::size_t lines() const { return starts.empty() ? 0 : starts.size() - 1; }
   std::string_view line(std::size_t i) const {
@@ -50,103 +51,153 @@ struct Batch {
   void clear() {
     text.clear();
     starts.clear();
-    taken = done = false;
   }
 };
 
-// The batches: filled and applied by the calling thread, parsed by the workers (or by the
-// calling thread, when the batch it needs next is not taken yet).
 class Pipeline {
  public:
-  Pipeline(AppStore& store, unsigned workers, std::size_t max_batches)
-      : store_(store), workers_wanted_(workers), max_batches_(max_batches) {}
+  Pipeline(eventlog::EventLogReader& reader, AppStore& store, unsigned workers,
+           std::size_t max_batches, std::size_t batch_bytes)
+      : reader_(reader),
+        store_(store),
+        workers_wanted_(workers),
+        max_batches_(max_batches),
+        batch_bytes_(batch_bytes) {}
   ~Pipeline() { stop(); }
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // A batch to fill. When all are in flight, applies the oldest first.
-  Batch* take() {
-    if (free_.empty() && all_.size() < max_batches_) {
-      all_.push_back(std::make_unique<Batch>());
-      return all_.back().get();
+  // Reads, parses and applies every line; rethrows what a thread caught.
+  eventlog::ReadStatus run() {
+    std::unique_lock lock(mu_);
+    read_batch(lock);
+    if (error_) std::rethrow_exception(error_);
+    if (reader_done_) {  // less than one batch in all: no threads needed
+      if (!order_.empty()) parse_and_apply(order_.front(), lock);
+      return total_;
     }
-    if (free_.empty()) apply_next();
-    Batch* b = free_.back();
-    free_.pop_back();
-    return b;
-  }
-
-  // Hands a filled batch over to the parsers.
-  void submit(Batch* b) {
-    b->seal();
-    in_order_.push_back(b);
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(b);
-    }
-    if (workers_.empty()) {
-      for (unsigned i = 0; i < workers_wanted_; ++i) workers_.emplace_back([this] { work(); });
-    }
-    work_cv_.notify_one();
-  }
-
-  bool started() const { return !workers_.empty(); }
-
-  // Applies every batch submitted; rethrows what a worker caught.
-  void finish() {
-    while (!in_order_.empty()) apply_next();
-    stop();
-  }
-
- private:
-  // Applies the oldest batch in flight: waits for its parse, or parses it here if no worker
-  // took it yet.
-  void apply_next() {
-    Batch* b = in_order_.front();
-    bool parse_here = false;
-    {
-      std::unique_lock lock(mu_);
-      if (!b->taken) {  // the first of the queue, since batches are queued in order
-        b->taken = parse_here = true;
-        queue_.pop_front();
-      } else {
-        awaited_ = b;
-        done_cv_.wait(lock, [&] { return b->done || error_; });
-        awaited_ = nullptr;
-      }
+    for (unsigned i = 0; i < workers_wanted_; ++i) workers_.emplace_back([this] { work(); });
+    while (true) {
       if (error_) {
         lock.unlock();
         stop();
         std::rethrow_exception(error_);
       }
+      if (!order_.empty() && order_.front()->state == Batch::State::kParsed) {
+        Batch* b = order_.front();
+        order_.pop_front();
+        lock.unlock();
+        b->apply(store_);
+        b->clear();
+        lock.lock();
+        b->state = Batch::State::kFree;
+        free_.push_back(b);
+        cv_.notify_all();
+      } else if (!order_.empty() && order_.front()->state == Batch::State::kFilled) {
+        parse(order_.front(), parser_, lock);
+      } else if (order_.empty() && reader_done_ && !reading_) {
+        break;
+      } else if (can_read()) {
+        read_batch(lock);
+      } else if (Batch* b = first_filled()) {
+        parse(b, parser_, lock);
+      } else {
+        cv_.wait(lock);
+      }
     }
-    if (parse_here) b->parse(parser_);
+    lock.unlock();
+    stop();
+    return total_;
+  }
+
+ private:
+  bool can_read() const {
+    return !reading_ && !reader_done_ && (!free_.empty() || all_.size() < max_batches_);
+  }
+
+  Batch* first_filled() const {
+    for (Batch* b : order_) {
+      if (b->state == Batch::State::kFilled) return b;
+    }
+    return nullptr;
+  }
+
+  // Fills the next batch from the reader (the lock is released meanwhile).
+  void read_batch(std::unique_lock<std::mutex>& lock) {
+    if (free_.empty()) {
+      all_.push_back(std::make_unique<Batch>());
+      free_.push_back(all_.back().get());
+    }
+    Batch* b = free_.back();
+    free_.pop_back();
+    reading_ = true;
+    lock.unlock();
+    eventlog::ReadStatus st;
+    std::exception_ptr failed;
+    try {
+      st = reader_.read_more([&](std::string_view line) {
+        b->add(line);
+        return b->text.size() < batch_bytes_;
+      });
+      b->seal();
+    } catch (...) {  // e.g. out of memory
+      failed = std::current_exception();
+    }
+    lock.lock();
+    reading_ = false;
+    total_.bytes_read += st.bytes_read;
+    total_.lines += st.lines;
+    if (failed || !st.stopped) {
+      reader_done_ = true;
+      total_.at_end = st.at_end;
+      total_.error = st.error;
+      total_.corrupt = st.corrupt;
+    }
+    if (failed && !error_) error_ = failed;
+    if (b->lines() > 0 && !failed) {
+      b->state = Batch::State::kFilled;
+      order_.push_back(b);
+    } else {
+      b->clear();
+      free_.push_back(b);
+    }
+    cv_.notify_all();
+  }
+
+  // Parses a filled batch (the lock is released meanwhile).
+  void parse(Batch* b, EventParser& parser, std::unique_lock<std::mutex>& lock) {
+    b->state = Batch::State::kParsing;
+    lock.unlock();
+    std::exception_ptr failed;
+    try {
+      b->parse(parser);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    lock.lock();
+    b->state = Batch::State::kParsed;
+    if (failed && !error_) error_ = failed;
+    cv_.notify_all();
+  }
+
+  void parse_and_apply(Batch* b, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    b->parse(parser_);
     b->apply(store_);
-    in_order_.pop_front();
-    b->clear();
-    free_.push_back(b);
+    lock.lock();
   }
 
   void work() {
     EventParser parser;
     std::unique_lock lock(mu_);
-    while (true) {
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      Batch* b = queue_.front();
-      queue_.pop_front();
-      b->taken = true;
-      lock.unlock();
-      std::exception_ptr failed;
-      try {
-        b->parse(parser);
-      } catch (...) {  // e.g. out of memory
-        failed = std::current_exception();
+    while (!stopping_) {
+      if (Batch* b = first_filled()) {
+        parse(b, parser, lock);
+      } else if (can_read()) {
+        read_batch(lock);
+      } else {
+        cv_.wait(lock);
       }
-      lock.lock();
-      b->done = true;
-      if (failed && !error_) error_ = failed;
-      if (b == awaited_ || failed) done_cv_.notify_one();
     }
   }
 
@@ -155,29 +206,30 @@ class Pipeline {
       std::lock_guard lock(mu_);
       stopping_ = true;
     }
-    work_cv_.notify_all();
+    cv_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
   }
 
+  eventlog::EventLogReader& reader_;
   AppStore& store_;
   const unsigned workers_wanted_;
   const std::size_t max_batches_;
+  const std::size_t batch_bytes_;
   EventParser parser_;  // the calling thread's
+  std::vector<std::thread> workers_;
 
-  // The calling thread's own.
+  // Guarded by mu_, with the batches' states.
+  std::mutex mu_;
+  std::condition_variable cv_;
   std::vector<std::unique_ptr<Batch>> all_;
   std::vector<Batch*> free_;
-  std::deque<Batch*> in_order_;  // submitted, not applied yet
-
-  // Shared with the workers.
-  std::mutex mu_;
-  std::condition_variable work_cv_, done_cv_;
-  std::deque<Batch*> queue_;  // submitted, not taken by a parser yet
-  const Batch* awaited_ = nullptr;
+  std::deque<Batch*> order_;  // read, not applied yet, in log order
+  bool reading_ = false;      // a thread holds the reader
+  bool reader_done_ = false;  // the reader is at the end of the data, or failed
   bool stopping_ = false;
   std::exception_ptr error_;
-  std::vector<std::thread> workers_;
+  eventlog::ReadStatus total_;
 };
 
 unsigned parse_threads(const ReplayOptions& o) {
@@ -199,28 +251,8 @@ eventlog::ReadStatus replay(eventlog::EventLogReader& reader, AppStore& store,
   const std::size_t batch_bytes = std::max<std::size_t>(options.batch_bytes, 1);
   const std::size_t max_batches =
       std::max<std::size_t>(options.max_batches ? options.max_batches : 3 * threads, 2);
-  Pipeline pipeline(store, threads - 1, max_batches);
-  Batch* batch = nullptr;
-  eventlog::ReadStatus status = reader.read_more([&](std::string_view line) {
-    if (batch == nullptr) batch = pipeline.take();
-    batch->add(line);
-    if (batch->text.size() >= batch_bytes) {
-      pipeline.submit(batch);
-      batch = nullptr;
-    }
-    return true;
-  });
-  if (batch != nullptr && !pipeline.started()) {
-    // Less than one batch in all (a small log, a few new lines): no threads needed.
-    EventParser parser;
-    batch->seal();
-    batch->parse(parser);
-    batch->apply(store);
-  } else if (batch != nullptr) {
-    pipeline.submit(batch);
-  }
-  pipeline.finish();
-  return status;
+  Pipeline pipeline(reader, store, threads - 1, max_batches, batch_bytes);
+  return pipeline.run();
 }
 
 }  // namespace sp::history

@@ -1,9 +1,9 @@
-// Replaying an event log with its lines parsed on several threads: the calling thread reads the
-// log, copying its lines into batches, worker threads parse whole batches (one simdjson parser
-// each), and the calling thread applies the parsed lines to the store in log order (parsing a
-// batch itself rather than waiting for it). A fixed number of batches is in flight, so memory
-// stays bounded. With one core, or less than one batch of lines, lines are parsed and applied
-// in turn.
+// Replaying an event log with its lines parsed on several threads. The log is read in batches
+// of lines (copied out of the reader's buffer); worker threads parse whole batches (one simdjson
+// parser each) and read the next batch when none waits to be parsed; the calling thread applies
+// the parsed batches to the store in log order, and reads or parses itself rather than wait. A
+// fixed number of batches is in flight, so memory stays bounded. With one core, or less than one
+// batch of lines, lines are parsed and applied in turn.
 #pragma once
 
 #include <cstddef>
