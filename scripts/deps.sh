@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   libhowardhinnant-date-dev tzdata
-  libsimdjson-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev liblzf-dev zstd
+  libjemalloc-dev libsimdjson-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev liblzf-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-venv procps curl wrk
   clang libclang-rt-14-dev
