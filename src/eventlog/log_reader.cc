@@ -33,7 +33,7 @@ std::string EventLogReader::position() const {
 }
 
 void EventLogReader::compact_text() {
-  if (text_pos_ == 0) return;
+  if (text_pos_ == 0 || mapped_) return;
   text_.erase(0, text_pos_);
   text_base_ += text_pos_;
   scan_pos_ -= text_pos_;
@@ -41,14 +41,15 @@ void EventLogReader::compact_text() {
 }
 
 bool EventLogReader::deliver(ReadStatus& st, const LineCallback& on_line) {
+  const std::string_view text = buffer();
   while (true) {
-    const char* base = text_.data();
-    const void* nl = scan_pos_ < text_.size()
-                         ? std::memchr(base + scan_pos_, '\n', text_.size() - scan_pos_)
+    const char* base = text.data();
+    const void* nl = scan_pos_ < text.size()
+                         ? std::memchr(base + scan_pos_, '\n', text.size() - scan_pos_)
                          : nullptr;
     if (nl == nullptr) {
-      scan_pos_ = text_.size();
-      if (text_.size() - text_pos_ > opt_.max_line_size && error_.empty()) {
+      scan_pos_ = text.size();
+      if (text.size() - text_pos_ > opt_.max_line_size && error_.empty()) {
         error_ = "corrupt event log file " + store_.describe(log_.files[file_].key) +
                  ": the line starting at decoded offset " + std::to_string(text_base_ + text_pos_) +
                  " is longer than " + std::to_string(opt_.max_line_size) + " bytes";
@@ -71,6 +72,7 @@ void EventLogReader::next_file() {
   decoder_.reset();
   decoder_ready_ = false;
   raw_pos_ = raw_end_ = 0;
+  mapped_.reset();
   text_.clear();
   text_pos_ = scan_pos_ = 0;
   text_base_ = 0;
@@ -88,9 +90,10 @@ bool EventLogReader::end_of_file_data(ReadStatus& st, const LineCallback& on_lin
       return false;
     }
   }
-  if (text_pos_ < text_.size()) {  // the file's last line, without a final "\n"
-    std::string_view line(text_.data() + text_pos_, text_.size() - text_pos_);
-    text_pos_ = scan_pos_ = text_.size();
+  const std::string_view text = buffer();
+  if (text_pos_ < text.size()) {  // the file's last line, without a final "\n"
+    std::string_view line(text.data() + text_pos_, text.size() - text_pos_);
+    text_pos_ = scan_pos_ = text.size();
     ++st.lines;
     ++total_lines_;
     stopped = !on_line(without_cr(line));
@@ -152,6 +155,18 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
           break;
         }
         continue;
+      }
+      // A completed uncompressed file, from its start: mapped when the store can.
+      const bool growing = file_ + 1 >= log_.files.size() && log_.in_progress;
+      if (!decoder_ && offset_ == 0 && text_.empty() && !growing) {
+        mapped_ = store_.map(file.key);
+        if (mapped_) {
+          offset_ = mapped_->bytes().size();
+          st.bytes_read += offset_;
+          total_bytes_ += offset_;
+          eof_seen_ = true;
+          continue;
+        }
       }
       const std::size_t want = next_read_;
       next_read_ = std::min(next_read_ * 2, opt_.read_size);

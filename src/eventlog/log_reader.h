@@ -75,6 +75,8 @@ class EventLogReader {
  private:
   bool deliver(ReadStatus& st, const LineCallback& on_line);
   void compact_text();
+  // The bytes lines are delivered from: the mapped file, or text_.
+  std::string_view buffer() const { return mapped_ ? mapped_->bytes() : std::string_view(text_); }
   void next_file();
   // Handles the end of the current file's data; returns false when reading must pause.
   bool end_of_file_data(ReadStatus& st, const LineCallback& on_line, bool& stopped);
@@ -93,6 +95,9 @@ class EventLogReader {
   std::string raw_;  // fetched compressed bytes
   std::size_t raw_pos_ = 0;
   std::size_t raw_end_ = 0;
+  // A completed uncompressed file mapped into memory: its lines are delivered from there
+  // (text_ stays empty), without copying the file.
+  std::unique_ptr<storage::MappedObject> mapped_;
   std::string text_;             // decoded bytes: a partial line, then what follows
   std::size_t text_pos_ = 0;     // start of the first undelivered line
   std::size_t scan_pos_ = 0;     // where the search for the next "\n" resumes

@@ -360,9 +360,9 @@ void assign_text(const element& e, std::string& out) {
   }
 }
 
-void opt_text_into(const Fields& obj, std::string_view key, std::optional<std::string>& out) {
-  element e;
-  if (!field(obj, key, e)) {
+// assign_text into an optional string, reset when the value is absent.
+void opt_text_into(bool present, const element& e, std::optional<std::string>& out) {
+  if (!present) {
     out.reset();
     return;
   }
@@ -389,50 +389,88 @@ void accum_value_into(const std::optional<std::string>& name, const element& v,
   assign_text(v, *out);
 }
 
-// One accumulable into `a`, reusing its strings.
-void accumulable(const element& e, AccumulableInfo& a) {
-  Fields o = as_fields(e, "Accumulables");
-  a.id = req_long(o, "ID");
-  opt_text_into(o, "Name", a.name);
-  element v;
-  if (field(o, "Update", v)) {
-    accum_value_into(a.name, v, a.update);
-  } else {
-    a.update.reset();
-  }
-  if (field(o, "Value", v)) {
-    accum_value_into(a.name, v, a.value);
-  } else {
-    a.value.reset();
-  }
-  a.internal = opt_bool(o, "Internal", false);
-  a.count_failed_values = opt_bool(o, "Count Failed Values", false);
-  opt_text_into(o, "Metadata", a.metadata);
-}
-
-// Internal task-metric accumulators ("internal.metrics.*"): the status store drops them from
-// task and stage answers, and their values are in the task metrics already.
-bool internal_metric(const element& e) {
+// One accumulable into `a`, reusing its strings: false (and nothing read) for an internal
+// task-metric accumulator ("internal.metrics.*") when they are not kept, since the status store
+// drops them from task and stage answers and their values are in the task metrics already. The
+// object's fields are found in one pass (the most frequent objects of a log: a task end holds
+// dozens); a repeated key keeps its last value, as Jackson's tree model does.
+bool accumulable_into(const element& e, AccumulableInfo& a, bool keep_internal_metrics) {
   object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) return false;
-  element name, internal;
-  std::string_view n;
-  return o["Name"].get(name) == simdjson::SUCCESS &&
-         name.get_string().get(n) == simdjson::SUCCESS && n.rfind("internal.metrics.", 0) == 0 &&
-         o["Internal"].get(internal) == simdjson::SUCCESS &&
-         internal.type() == element_type::BOOL && internal.get_bool().value_unsafe();
+  if (e.get_object().get(o) != simdjson::SUCCESS) bad("expected an object for", "Accumulables");
+  enum { kId, kName, kUpdate, kValue, kInternal, kCountFailed, kMetadata, kKeys };
+  std::array<element, kKeys> v;
+  std::array<bool, kKeys> has{};
+  for (auto kv : o) {
+    const std::string_view k = kv.key;
+    int i = -1;
+    switch (k.size()) {
+      case 2:
+        if (k == "ID") i = kId;
+        break;
+      case 4:
+        if (k == "Name") i = kName;
+        break;
+      case 5:
+        if (k == "Value") i = kValue;
+        break;
+      case 6:
+        if (k == "Update") i = kUpdate;
+        break;
+      case 8:
+        if (k == "Internal") {
+          i = kInternal;
+        } else if (k == "Metadata") {
+          i = kMetadata;
+        }
+        break;
+      case 19:
+        if (k == "Count Failed Values") i = kCountFailed;
+        break;
+      default:
+        break;
+    }
+    if (i >= 0) {
+      v[static_cast<size_t>(i)] = kv.value;
+      has[static_cast<size_t>(i)] = true;
+    }
+  }
+  // jsonOption: present and not null.
+  auto present = [&](int i) {
+    return has[static_cast<size_t>(i)] && !v[static_cast<size_t>(i)].is_null();
+  };
+  auto at = [&](int i) -> const element& { return v[static_cast<size_t>(i)]; };
+  bool internal_name = false;
+  if (present(kName) && at(kName).type() == element_type::STRING) {
+    internal_name = at(kName).get_string().value_unsafe().starts_with("internal.metrics.");
+  }
+  if (!keep_internal_metrics && internal_name && present(kInternal) &&
+      at(kInternal).type() == element_type::BOOL && at(kInternal).get_bool().value_unsafe()) {
+    return false;
+  }
+  if (!has[kId]) bad("missing field", "ID");
+  a.id = to_long(at(kId), "ID");
+  opt_text_into(present(kName), at(kName), a.name);
+  for (auto [i, out] : {std::pair{kUpdate, &a.update}, std::pair{kValue, &a.value}}) {
+    if (present(i)) {
+      accum_value_into(a.name, at(i), *out);
+    } else {
+      out->reset();
+    }
+  }
+  a.internal = present(kInternal) && to_bool(at(kInternal), "Internal");
+  a.count_failed_values = present(kCountFailed) && to_bool(at(kCountFailed), "Count Failed Values");
+  opt_text_into(present(kMetadata), at(kMetadata), a.metadata);
+  return true;
 }
 
-// The accumulables of `key` into `out`, reusing its elements.
 void accumulables_into(const Fields& obj, std::string_view key, std::vector<AccumulableInfo>& out,
                        bool keep_internal_metrics = false) {
   size_t n = 0;
   element e;
   if (field(obj, key, e)) {
     for (element x : req_array(e, key)) {
-      if (!keep_internal_metrics && internal_metric(x)) continue;
       if (n == out.size()) out.emplace_back();
-      accumulable(x, out[n++]);
+      if (accumulable_into(x, out[n], keep_internal_metrics)) ++n;
     }
   }
   out.resize(n);

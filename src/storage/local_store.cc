@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,8 +187,27 @@ std::optional<ObjectInfo> LocalStore::stat(std::string_view key) const {
   return info_of(std::string(key), st);
 }
 
-std::size_t LocalStore::read(std::string_view key, std::uint64_t offset,
-                             std::span<char> dst) const {
+namespace {
+
+// A file mapped read-only.
+class MappedFile final : public MappedObject {
+ public:
+  MappedFile(void* addr, std::size_t size) : addr_(addr), size_(size) {}
+  ~MappedFile() override { ::munmap(addr_, size_); }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const override {
+    return std::string_view(static_cast<const char*>(addr_), size_);
+  }
+
+ private:
+  void* addr_;
+  std::size_t size_;
+};
+
+}  // namespace
+
+int LocalStore::open_file(std::string_view key, std::uint64_t& size) const {
   check_key(key, /*prefix=*/false);
   auto path = path_of(key);
   check_inside_root(path, key);
@@ -202,6 +222,17 @@ std::size_t LocalStore::read(std::string_view key, std::uint64_t offset,
   if (::fstat(f.fd, &st) != 0)
     throw Error("cannot stat " + path.string() + ": " + errno_text(errno));
   if (!S_ISREG(st.st_mode)) throw NotFound("not a file: " + path.string());
+  size = static_cast<std::uint64_t>(st.st_size);
+  const int fd = f.fd;
+  f.fd = -1;
+  return fd;
+}
+
+std::size_t LocalStore::read(std::string_view key, std::uint64_t offset,
+                             std::span<char> dst) const {
+  std::uint64_t size = 0;
+  Fd f;
+  f.fd = open_file(key, size);
   if (offset > static_cast<std::uint64_t>(LLONG_MAX)) return 0;
   std::size_t done = 0;
   while (done < dst.size()) {
@@ -209,13 +240,24 @@ std::size_t LocalStore::read(std::string_view key, std::uint64_t offset,
         ::pread(f.fd, dst.data() + done, dst.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw Error("cannot read " + path.string() + " at offset " + std::to_string(offset + done) +
+      throw Error("cannot read " + describe(key) + " at offset " + std::to_string(offset + done) +
                   ": " + errno_text(errno));
     }
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
   return done;
+}
+
+std::unique_ptr<MappedObject> LocalStore::map(std::string_view key) const {
+  std::uint64_t size = 0;
+  Fd f;
+  f.fd = open_file(key, size);
+  if (size == 0 || size > static_cast<std::uint64_t>(SIZE_MAX)) return nullptr;
+  void* addr = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, f.fd, 0);
+  if (addr == MAP_FAILED) return nullptr;  // read() it instead
+  ::madvise(addr, static_cast<std::size_t>(size), MADV_SEQUENTIAL);
+  return std::make_unique<MappedFile>(addr, static_cast<std::size_t>(size));
 }
 
 }  // namespace sp::storage

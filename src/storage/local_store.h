@@ -20,6 +20,8 @@ class LocalStore final : public ObjectStore {
   std::vector<ObjectInfo> list(std::string_view prefix) const override;
   std::optional<ObjectInfo> stat(std::string_view key) const override;
   std::size_t read(std::string_view key, std::uint64_t offset, std::span<char> dst) const override;
+  // mmap(2) of the file; nullptr for an empty one.
+  std::unique_ptr<MappedObject> map(std::string_view key) const override;
   std::string describe(std::string_view key) const override;
 
   // The file-system path of a valid key (sp::Invalid for a bad key); it may not exist.
@@ -28,6 +30,8 @@ class LocalStore final : public ObjectStore {
  private:
   // Throws sp::Invalid when `path` (which exists) resolves outside the root.
   void check_inside_root(const std::filesystem::path& path, std::string_view key) const;
+  // Opens a regular file of the store for reading (a file descriptor); sets `size`.
+  int open_file(std::string_view key, std::uint64_t& size) const;
 
   std::filesystem::path root_;
   std::string root_slash_;  // root_ + "/", for prefix checks

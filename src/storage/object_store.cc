@@ -18,4 +18,6 @@ std::string ObjectStore::read_string(std::string_view key, std::uint64_t offset,
   return out;
 }
 
+std::unique_ptr<MappedObject> ObjectStore::map(std::string_view) const { return nullptr; }
+
 }  // namespace sp::storage

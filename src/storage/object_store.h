@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +28,13 @@ struct ObjectInfo {
   std::string_view name() const;
 };
 
+// A whole object held in memory without a copy (a local file mapped read-only).
+class MappedObject {
+ public:
+  virtual ~MappedObject() = default;
+  virtual std::string_view bytes() const = 0;
+};
+
 // Read access to a store of objects. Implementations are safe to call from several threads.
 // Errors: sp::Invalid for a malformed key (absolute, "..", NUL, escaping the root), sp::NotFound
 // for a missing object on read, sp::Error for I/O failures; messages name the key (describe()).
@@ -47,6 +55,11 @@ class ObjectStore {
   // read: fewer at the end of the object, 0 at or past the end.
   virtual std::size_t read(std::string_view key, std::uint64_t offset,
                            std::span<char> dst) const = 0;
+
+  // The object as it is now, mapped into memory, when the store can give it without copying (a
+  // local file); nullptr when it cannot (then read() it). The bytes stay valid while the result
+  // lives, even if the object is deleted meanwhile (not if it is truncated: logs never are).
+  virtual std::unique_ptr<MappedObject> map(std::string_view key) const;
 
   // A human-readable location for messages: a path for local files, s3://bucket/key for S3.
   virtual std::string describe(std::string_view key) const = 0;
