@@ -76,6 +76,22 @@ TEST(LocalStore, RangedReadsAreShortAtTheEnd) {
   EXPECT_THROW(store.read_string("d", 0, 4), NotFound);
 }
 
+TEST(LocalStore, MapsWholeFilesThatOutliveTheirDeletion) {
+  test::TempDir dir;
+  dir.write("f", "0123456789");
+  dir.write("empty", "");
+  LocalStore store(dir.path());
+  auto mapped = store.map("f");
+  ASSERT_NE(mapped, nullptr);
+  fs::remove(dir.path() / "f");
+  EXPECT_EQ(mapped->bytes(), "0123456789");
+  EXPECT_EQ(store.map("empty"), nullptr);  // read() it instead
+  EXPECT_THROW(store.map("f"), NotFound);
+  EXPECT_THROW(store.map("../f"), Invalid);
+  dir.write("d/x", "");
+  EXPECT_THROW(store.map("d"), NotFound);
+}
+
 TEST(LocalStore, RejectsKeysThatLeaveTheRoot) {
   test::TempDir dir;
   dir.write("root/f", "x");
@@ -86,6 +102,7 @@ TEST(LocalStore, RejectsKeysThatLeaveTheRoot) {
                                 std::string("f\0x", 3)}) {
     EXPECT_THROW(store.read_string(key, 0, 10), Invalid) << key;
     EXPECT_THROW(store.stat(key), Invalid) << key;
+    EXPECT_THROW(store.map(key), Invalid) << key;
   }
   EXPECT_THROW(store.list("../"), Invalid);
   EXPECT_THROW(store.list("/"), Invalid);
