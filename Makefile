@@ -7,7 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down
 
 all: build
 
@@ -54,3 +54,16 @@ format-check: deps
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# A real Kubernetes test cluster (etcd, kube-apiserver, kube-scheduler,
+# kube-controller-manager, kwok nodes) on 127.0.0.1; binaries are cached under
+# SPARKPLANE_CACHE (default ~/.cache/sparkplane); see scripts/cluster/build.sh.
+cluster-deps:
+	@./scripts/cluster/build.sh
+
+cluster-up: cluster-deps
+	@./scripts/cluster/up.sh .cluster
+	@echo "kubeconfig: .cluster/kubeconfig (source .cluster/env for KUBECONFIG and the server URL)"
+
+cluster-down:
+	@./scripts/cluster/down.sh .cluster
