@@ -43,6 +43,12 @@ void EventLogReader::compact_text() {
 bool EventLogReader::deliver(ReadStatus& st, const LineCallback& on_line) {
   const std::string_view text = buffer();
   while (true) {
+    // The mapped lines delivered so far are not needed any more (a big file is not kept
+    // resident as it is read).
+    if (mapped_ && text_pos_ >= released_ + kReleaseStep) {
+      mapped_->release(text_pos_);
+      released_ = text_pos_;
+    }
     const char* base = text.data();
     const void* nl = scan_pos_ < text.size()
                          ? std::memchr(base + scan_pos_, '\n', text.size() - scan_pos_)
@@ -73,6 +79,7 @@ void EventLogReader::next_file() {
   decoder_ready_ = false;
   raw_pos_ = raw_end_ = 0;
   mapped_.reset();
+  released_ = 0;
   text_.clear();
   text_pos_ = scan_pos_ = 0;
   text_base_ = 0;

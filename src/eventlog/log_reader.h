@@ -98,6 +98,8 @@ class EventLogReader {
   // A completed uncompressed file mapped into memory: its lines are delivered from there
   // (text_ stays empty), without copying the file.
   std::unique_ptr<storage::MappedObject> mapped_;
+  static constexpr std::size_t kReleaseStep = 4u << 20;
+  std::size_t released_ = 0;     // of mapped_: the bytes before this were given back
   std::string text_;             // decoded bytes: a partial line, then what follows
   std::size_t text_pos_ = 0;     // start of the first undelivered line
   std::size_t scan_pos_ = 0;     // where the search for the next "\n" resumes

@@ -402,29 +402,31 @@ bool accumulable_into(const element& e, AccumulableInfo& a, bool keep_internal_m
   std::array<bool, kKeys> has{};
   for (auto kv : o) {
     const std::string_view k = kv.key;
+    // The key's length picks the one name it can be (a fixed-size compare each).
     int i = -1;
+    const char* d = k.data();
     switch (k.size()) {
       case 2:
-        if (k == "ID") i = kId;
+        if (std::memcmp(d, "ID", 2) == 0) i = kId;
         break;
       case 4:
-        if (k == "Name") i = kName;
+        if (std::memcmp(d, "Name", 4) == 0) i = kName;
         break;
       case 5:
-        if (k == "Value") i = kValue;
+        if (std::memcmp(d, "Value", 5) == 0) i = kValue;
         break;
       case 6:
-        if (k == "Update") i = kUpdate;
+        if (std::memcmp(d, "Update", 6) == 0) i = kUpdate;
         break;
       case 8:
-        if (k == "Internal") {
+        if (std::memcmp(d, "Internal", 8) == 0) {
           i = kInternal;
-        } else if (k == "Metadata") {
+        } else if (std::memcmp(d, "Metadata", 8) == 0) {
           i = kMetadata;
         }
         break;
       case 19:
-        if (k == "Count Failed Values") i = kCountFailed;
+        if (std::memcmp(d, "Count Failed Values", 19) == 0) i = kCountFailed;
         break;
       default:
         break;

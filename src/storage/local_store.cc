@@ -199,10 +199,19 @@ class MappedFile final : public MappedObject {
   std::string_view bytes() const override {
     return std::string_view(static_cast<const char*>(addr_), size_);
   }
+  void release(std::size_t offset) override {
+    static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = std::min(offset, size_) / page * page;
+    if (end <= released_) return;
+    // Unmodified pages of a private file mapping: dropped, and read from the file again if used.
+    ::madvise(static_cast<char*>(addr_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
 
  private:
   void* addr_;
   std::size_t size_;
+  std::size_t released_ = 0;
 };
 
 }  // namespace

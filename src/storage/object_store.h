@@ -33,6 +33,9 @@ class MappedObject {
  public:
   virtual ~MappedObject() = default;
   virtual std::string_view bytes() const = 0;
+  // Gives back the memory holding the bytes before `offset` (they will not be read again), so
+  // that reading a big object through its mapping does not keep all of it resident.
+  virtual void release(std::size_t offset) = 0;
 };
 
 // Read access to a store of objects. Implementations are safe to call from several threads.
