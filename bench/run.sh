@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark, side by side with its peer, printing ratios.
+#   bench/run.sh [BUILD_DIR]    BENCH=control|history to run one of them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD="${1:-build}"
 VENV="${VENV:-$HOME/.cache/sparkplane/venv}"
-"$VENV/bin/python" bench/control_plane_overhead.py --bin "$BUILD/sparkplane" "${@:2}"
+case "${BENCH:-all}" in
+  all | control) "$VENV/bin/python" bench/control_plane_overhead.py --bin "$BUILD/sparkplane" ;;&
+  all | history) "$VENV/bin/python" bench/history_server.py --bin "$BUILD/sparkplane" ;;
+  control) ;;
+  *) echo "bench: unknown BENCH=${BENCH} (control, history)" >&2; exit 2 ;;
+esac

@@ -45,9 +45,9 @@ bool EventLogReader::deliver(ReadStatus& st, const LineCallback& on_line) {
   while (true) {
     // The mapped lines delivered so far are not needed any more (a big file is not kept
     // resident as it is read).
-    if (mapped_ && text_pos_ >= released_ + kReleaseStep) {
-      mapped_->release(text_pos_);
-      released_ = text_pos_;
+    if (mapped_ && text_pos_ >= released_ + kReleaseStep + kReleaseLag) {
+      released_ = text_pos_ - kReleaseLag;
+      mapped_->release(released_);
     }
     const char* base = text.data();
     const void* nl = scan_pos_ < text.size()

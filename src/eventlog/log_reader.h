@@ -45,7 +45,7 @@ struct ReadStatus {
 
 // Called with each complete line, without its "\n" (nor a "\r" before it). The view is valid
 // only during the call. Return false to stop reading (read_more returns with stopped = true).
-// The callback must not call back into the reader.
+// The callback must not call back into the reader (but for mapping()).
 using LineCallback = std::function<bool(std::string_view line)>;
 
 class EventLogReader {
@@ -65,6 +65,10 @@ class EventLogReader {
   bool refresh(const EventLog& latest);
 
   const EventLog& log() const { return log_; }
+  // The mapping the current file's lines are delivered from (a completed uncompressed file of a
+  // store that maps), else null. Holding it keeps the views of those lines valid after the
+  // callback; the callback may call this.
+  const std::shared_ptr<storage::MappedObject>& mapping() const { return mapped_; }
   // Every file of a completed log was read to its end (or a corrupt spot was hit).
   bool finished() const;
   std::uint64_t total_lines() const { return total_lines_; }
@@ -97,8 +101,11 @@ class EventLogReader {
   std::size_t raw_end_ = 0;
   // A completed uncompressed file mapped into memory: its lines are delivered from there
   // (text_ stays empty), without copying the file.
-  std::unique_ptr<storage::MappedObject> mapped_;
+  std::shared_ptr<storage::MappedObject> mapped_;
+  // Pages are given back in steps, some way behind the lines delivered (holders of mapping()
+  // may still read those; they would be read from the file again, at a cost).
   static constexpr std::size_t kReleaseStep = 4u << 20;
+  static constexpr std::size_t kReleaseLag = 8u << 20;
   std::size_t released_ = 0;     // of mapped_: the bytes before this were given back
   std::string text_;             // decoded bytes: a partial line, then what follows
   std::size_t text_pos_ = 0;     // start of the first undelivered line

@@ -19,38 +19,56 @@
 namespace sp::history {
 namespace {
 
-// Lines copied out of the reader's buffer, each followed by "\n", then SIMDJSON_PADDING bytes
-// so that simdjson parses them in place.
+// Lines of the log: views into the reader's mapping of the file when there is one (held by the
+// batch), else copies out of the reader's buffer, each followed by "\n", then SIMDJSON_PADDING
+// bytes so that simdjson parses them in place.
 struct Batch {
   enum class State { kFree, kFilled, kParsing, kParsed };
   State state = State::kFree;  // guarded by the pipeline's mutex
+  struct Line {
+    const char* mapped;  // null: the line is text[offset, offset + size)
+    std::size_t offset;
+    std::size_t size;
+  };
+  std::vector<Line> lines;
   std::string text;
-  std::vector<std::size_t> starts;  // of each line, then one past the last line's "\n"
-  std::vector<ParsedLine> parsed;   // one per line, reused (see EventParser::parse_line)
+  std::size_t bytes = 0;                                     // of all lines
+  std::vector<std::shared_ptr<storage::MappedObject>> maps;  // the lines' mappings
+  std::vector<ParsedLine> parsed;  // one per line, reused (see EventParser::parse_line)
 
-  std::size_t lines() const { return starts.empty() ? 0 : starts.size() - 1; }
-  std::string_view line(std::size_t i) const {
-    return std::string_view(text).substr(starts[i], starts[i + 1] - starts[i] - 1);
+  std::string_view line(const Line& l) const {
+    return std::string_view(l.mapped ? l.mapped : text.data() + l.offset, l.size);
   }
-  void add(std::string_view line) {
-    if (starts.empty()) starts.push_back(0);
+  void add(std::string_view line, const std::shared_ptr<storage::MappedObject>& map) {
+    bytes += line.size() + 1;
+    if (map) {
+      // In place when simdjson's padding after the line is still inside the mapping.
+      const std::string_view all = map->bytes();
+      if (line.data() + line.size() + simdjson::SIMDJSON_PADDING <= all.data() + all.size()) {
+        if (maps.empty() || maps.back() != map) maps.push_back(map);
+        lines.push_back(Line{line.data(), 0, line.size()});
+        return;
+      }
+    }
+    lines.push_back(Line{nullptr, text.size(), line.size()});
     text.append(line);
     text.push_back('\n');
-    starts.push_back(text.size());
   }
   void seal() { text.append(simdjson::SIMDJSON_PADDING, ' '); }
   void parse(EventParser& parser) {
-    const std::size_t n = lines();
+    const std::size_t n = lines.size();
     if (parsed.size() < n) parsed.resize(n);
-    for (std::size_t i = 0; i < n; ++i) parser.parse_line(line(i), parsed[i], true);
+    for (std::size_t i = 0; i < n; ++i) parser.parse_line(line(lines[i]), parsed[i], true);
   }
   void apply(AppStore& store) {
-    const std::size_t n = lines();
+    const std::size_t n = lines.size();
     for (std::size_t i = 0; i < n; ++i) store.apply_parsed(parsed[i]);
   }
   void clear() {
+    lines.clear();
     text.clear();
-    starts.clear();
+    maps.clear();
+    bytes = 0;
   }
 };
 
@@ -136,8 +154,8 @@ class Pipeline {
     std::exception_ptr failed;
     try {
       st = reader_.read_more([&](std::string_view line) {
-        b->add(line);
-        return b->text.size() < batch_bytes_;
+        b->add(line, reader_.mapping());
+        return b->bytes < batch_bytes_;
       });
       b->seal();
     } catch (...) {  // e.g. out of memory
@@ -154,7 +172,7 @@ class Pipeline {
       total_.corrupt = st.corrupt;
     }
     if (failed && !error_) error_ = failed;
-    if (b->lines() > 0 && !failed) {
+    if (!b->lines.empty() && !failed) {
       b->state = Batch::State::kFilled;
       order_.push_back(b);
     } else {
