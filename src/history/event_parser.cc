@@ -559,9 +559,18 @@ ExecutorMetricValues executor_metrics(const Fields& parent, std::string_view key
   element e;
   object raw;
   if (!field(parent, key, e) || e.get_object().get(raw) != simdjson::SUCCESS) return v;
-  Fields o(raw);
-  for (int i = 0; i < kNumExecutorMetrics; ++i) {
-    v[i] = opt_long(o, kExecutorMetricNames[i], 0);
+  // One pass over the fields; Spark writes the names in this order, so each is looked for
+  // from the one after the last found. Nulls are 0 and a repeated name keeps its last value.
+  size_t next = 0;
+  for (auto kv : raw) {
+    for (size_t k = 0; k < kExecutorMetricNames.size(); ++k) {
+      size_t i = next + k < kExecutorMetricNames.size() ? next + k
+                                                        : next + k - kExecutorMetricNames.size();
+      if (kExecutorMetricNames[i] != kv.key) continue;
+      v[i] = kv.value.is_null() ? 0 : to_long(kv.value, kv.key);
+      next = i + 1;
+      break;
+    }
   }
   return v;
 }
