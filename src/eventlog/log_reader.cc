@@ -64,11 +64,17 @@ bool EventLogReader::deliver(ReadStatus& st, const LineCallback& on_line) {
     }
     std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - base);
     std::string_view line(base + text_pos_, end - text_pos_);
+    if (mapped_) count_mapped(st, end + 1 - text_pos_);
     text_pos_ = scan_pos_ = end + 1;
     ++st.lines;
     ++total_lines_;
     if (!on_line(without_cr(line))) return false;
   }
+}
+
+void EventLogReader::count_mapped(ReadStatus& st, std::size_t bytes) {
+  st.bytes_read += bytes;
+  total_bytes_ += bytes;
 }
 
 void EventLogReader::next_file() {
@@ -100,6 +106,7 @@ bool EventLogReader::end_of_file_data(ReadStatus& st, const LineCallback& on_lin
   const std::string_view text = buffer();
   if (text_pos_ < text.size()) {  // the file's last line, without a final "\n"
     std::string_view line(text.data() + text_pos_, text.size() - text_pos_);
+    if (mapped_) count_mapped(st, line.size());
     text_pos_ = scan_pos_ = text.size();
     ++st.lines;
     ++total_lines_;
@@ -167,10 +174,8 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
       const bool growing = file_ + 1 >= log_.files.size() && log_.in_progress;
       if (!decoder_ && offset_ == 0 && text_.empty() && !growing) {
         mapped_ = store_.map(file.key);
-        if (mapped_) {
+        if (mapped_) {  // its bytes count as read when their lines are delivered
           offset_ = mapped_->bytes().size();
-          st.bytes_read += offset_;
-          total_bytes_ += offset_;
           eof_seen_ = true;
           continue;
         }

@@ -27,9 +27,11 @@ struct ReaderOptions {
 };
 
 struct ReadStatus {
-  std::uint64_t bytes_read = 0;  // bytes fetched from the store by this call (as stored)
-  std::uint64_t lines = 0;       // lines delivered by this call
-  bool stopped = false;          // the callback returned false; call again for the rest
+  // Bytes fetched from the store by this call (as stored; of a mapped file: those of the lines
+  // delivered).
+  std::uint64_t bytes_read = 0;
+  std::uint64_t lines = 0;  // lines delivered by this call
+  bool stopped = false;     // the callback returned false; call again for the rest
   // Everything available was read: all of a completed log, or all written so far of an
   // in-progress one (its trailing partial line, if any, is held back).
   bool at_end = false;
@@ -79,6 +81,8 @@ class EventLogReader {
  private:
   bool deliver(ReadStatus& st, const LineCallback& on_line);
   void compact_text();
+  // Bytes of a mapped file count as read when their lines are delivered.
+  void count_mapped(ReadStatus& st, std::size_t bytes);
   // The bytes lines are delivered from: the mapped file, or text_.
   std::string_view buffer() const { return mapped_ ? mapped_->bytes() : std::string_view(text_); }
   void next_file();

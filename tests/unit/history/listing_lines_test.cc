@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "../storage/temp_dir.h"
+#include "eventlog/log_discovery.h"
 #include "history/app_store.h"
+#include "storage/local_store.h"
 
 namespace sp::history {
 namespace {
@@ -48,6 +51,31 @@ TEST(ListingLines, EnvironmentKeepsOnlyTheAcls) {
 
 TEST(ListingLines, UnparsableEnvironmentIsPassedOn) {
   EXPECT_EQ(listing_environment("{not json"), "{not json");
+}
+
+TEST(ListingLines, BigLogIsReadAtItsHeadAndTailOnly) {
+  test::TempDir dir;
+  std::string log = R"({"Event":"SparkListenerLogStart","Spark Version":"4.1.1"})"
+                    "\n"
+                    R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"app-1",)"
+                    R"("Timestamp":1000,"User":"alice"})"
+                    "\n"
+                    R"({"Event":"SparkListenerEnvironmentUpdate","Spark Properties":{}})"
+                    "\n";
+  const std::string filler = R"({"Event":"SparkListenerTaskStart","Stage ID":0})"
+                             "\n";
+  while (log.size() < (8u << 20)) log += filler;
+  log += R"({"Event":"SparkListenerApplicationEnd","Timestamp":2000})"
+         "\n";
+  dir.write("app-1", log);
+  storage::LocalStore store(dir.path());
+  const auto logs = eventlog::discover_logs(store, "").logs;
+  ASSERT_EQ(logs.size(), 1u);
+  const ListingLines got = read_listing_lines(store, logs[0], 64u << 10);
+  EXPECT_TRUE(got.error.empty()) << got.error;
+  ASSERT_EQ(got.lines.size(), 4u);
+  EXPECT_NE(got.lines.back().find("ApplicationEnd"), std::string::npos);
+  EXPECT_LT(got.bytes_read, 256u << 10) << "read more than the head and the tail";
 }
 
 }  // namespace
