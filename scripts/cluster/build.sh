@@ -42,7 +42,7 @@ die() { printf 'cluster-build: error: %s\n' "$*" >&2; exit 1; }
 
 command -v go >/dev/null || die "go is not installed (needs Go >= 1.26 for kubernetes $KUBE_VERSION and kwok $KWOK_VERSION)"
 # Never fetch a toolchain: build with the installed Go or fail clearly.
-export GOTOOLCHAIN=local GOFLAGS="-p=$JOBS" CGO_ENABLED=0
+export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-p=$JOBS" CGO_ENABLED=0
 unset GOWORK || true
 
 # kube-apiserver and the rest must report the right version (and derive their

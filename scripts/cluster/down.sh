@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops the test cluster that scripts/cluster/up.sh started in DIR (default:
-# .cluster/ in the repo): TERM to every process in DIR/pids, newest first,
-# then KILL to whatever still runs after a few seconds.
+# .cluster/ in the repo): each process in DIR/pids, newest first (kwok ...
+# etcd), gets TERM, then KILL if it still runs after CLUSTER_STOP_GRACE
+# seconds (default 5).
 #   down.sh [--purge] [DIR]   --purge also removes DIR
 # Only processes whose command line names DIR are signalled, so a pid that was
 # reused by an unrelated process is left alone.
@@ -42,33 +43,30 @@ if [ -f "$DIR/pids" ]; then
   done <"$DIR/pids"
 fi
 
-running=()
-for i in "${!pids[@]}"; do
-  if ours "${pids[$i]}"; then
-    kill -TERM "${pids[$i]}" 2>/dev/null || true
-    running+=("${pids[$i]}")
+# stop NAME PID: TERM, then KILL after GRACE seconds. One at a time, clients
+# first, so kube-apiserver and etcd see their clients leave and exit at once.
+stop() {
+  local name="$1" pid="$2" deadline
+  ours "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + GRACE))
+  while ours "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+  if ours "$pid"; then
+    log "$name (pid $pid) did not stop in $GRACE s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 5))
+    while ours "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+    if ours "$pid"; then
+      log "error: $name (pid $pid) still runs after KILL"
+      failed=1
+    fi
   fi
-done
-
-# alive: the pids in $running that still run.
-alive() {
-  local still=() pid
-  for pid in "${running[@]+"${running[@]}"}"; do ours "$pid" && still+=("$pid"); done
-  running=("${still[@]+"${still[@]}"}")
-  ((${#running[@]}))
 }
-deadline=$((SECONDS + GRACE))
-while alive && ((SECONDS < deadline)); do sleep 0.1; done
-if alive; then
-  log "killing what did not stop in $GRACE s: ${running[*]}"
-  for pid in "${running[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  deadline=$((SECONDS + 5))
-  while alive && ((SECONDS < deadline)); do sleep 0.1; done
-  if alive; then
-    log "error: still running after KILL: ${running[*]}"
-    exit 1
-  fi
-fi
+failed=0
+for i in "${!pids[@]}"; do
+  stop "${names[$i]}" "${pids[$i]}"
+done
+((failed == 0)) || exit 1
 
 rm -f "$DIR/pids"
 if [ "$PURGE" = 1 ]; then

@@ -201,6 +201,8 @@ wait_for "etcd" "$DIR/logs/etcd.log" etcd_healthy
 # kube-apiserver: its command line is kept in DIR/kube-apiserver.cmd so that
 # restart-apiserver.sh can relaunch it with the same flags. No endpoint
 # reconciler: the "kubernetes" service's endpoints may not be a loopback address.
+# On SIGTERM it ends open watches and exits within seconds (without the watch
+# termination grace period it waits a full minute for the watching clients).
 # shellcheck disable=SC2054 # the commas are inside flag values
 APISERVER_CMD=(
   "$KUBE_APISERVER"
@@ -218,6 +220,7 @@ APISERVER_CMD=(
   --service-cluster-ip-range="$SERVICE_CIDR"
   --allow-privileged=true
   --endpoint-reconciler-type=none
+  --shutdown-watch-termination-grace-period=2s
   --profiling=false
 )
 printf '%q\n' "${APISERVER_CMD[@]}" >"$DIR/kube-apiserver.cmd"

@@ -101,8 +101,9 @@ class KubeCluster:
 
     def stop(self, purge=None):
         """Stops every process; removes the directory if this object made it
-        (or purge=True)."""
-        purge = self._own_dir if purge is None else purge
+        (or purge=True), unless SPARKPLANE_KEEP_CLUSTER=1 keeps it (logs)."""
+        if purge is None:
+            purge = self._own_dir and os.environ.get("SPARKPLANE_KEEP_CLUSTER", "") in ("", "0")
         if self.dir.exists():
             subprocess.run([str(SCRIPTS / "down.sh"), str(self.dir)], check=True,
                            capture_output=True, timeout=60)
