@@ -81,7 +81,10 @@ int main(int argc, char** argv) {
       sp::history::AppStore app;
       report("parallel replay", timed([&] {
                sp::eventlog::EventLogReader reader(store, log);
-               sp::history::replay(reader, app, {.threads = threads});
+               sp::history::ReplayOptions o{.threads = threads};
+             if (const char* b = std::getenv("BATCH_KB")) o.batch_bytes = std::stoul(b) << 10;
+             if (const char* b = std::getenv("MAX_BATCHES")) o.max_batches = std::stoul(b);
+             sp::history::replay(reader, app, o);
                app.flush();
              }),
              mb);

@@ -76,22 +76,22 @@ void SqlListener::write(const std::shared_ptr<SqlExecution>& e) {
   bool first = !e->written;
   e->written = true;
   s_.sql.executions[e->execution_id] = e;
-  if (!first || flushing_) return;
-  // cleanupExecutions: drop the oldest finished executions beyond the limit.
-  int64_t n = static_cast<int64_t>(s_.sql.executions.size()) - s_.limits.retained_sql_executions;
-  if (n <= 0) return;
-  std::vector<std::pair<int64_t, int64_t>> candidates;
-  for (const auto& [id, x] : s_.sql.executions) {
-    if (x->completion_time && *x->completion_time >= 0)
-      candidates.emplace_back(*x->completion_time, id);
+  if (e->completion_time && *e->completion_time >= 0) {
+    s_.sql.finished.emplace(*e->completion_time, e->execution_id);
   }
-  // The n oldest (usually one): no need to sort them all.
-  const auto take =
-      static_cast<std::ptrdiff_t>(std::min<size_t>(static_cast<size_t>(n), candidates.size()));
-  std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end());
-  for (std::ptrdiff_t i = 0; i < take; ++i) {
-    s_.sql.executions.erase(candidates[static_cast<size_t>(i)].second);
-    s_.sql.graphs.erase(candidates[static_cast<size_t>(i)].second);
+  if (!first || flushing_) return;
+  // cleanupExecutions: drop the oldest finished executions beyond the limit (by completion
+  // time, then id).
+  int64_t n = static_cast<int64_t>(s_.sql.executions.size()) - s_.limits.retained_sql_executions;
+  auto& finished = s_.sql.finished;
+  while (n > 0 && !finished.empty()) {
+    const auto [time, id] = finished.top();
+    finished.pop();
+    auto it = s_.sql.executions.find(id);
+    if (it == s_.sql.executions.end() || it->second->completion_time != time) continue;  // stale
+    s_.sql.executions.erase(it);
+    s_.sql.graphs.erase(id);
+    --n;
   }
 }
 
@@ -168,8 +168,9 @@ void SqlListener::update_stage_metrics(int stage_id, int attempt, int64_t task_i
 
 std::map<int64_t, std::string> SqlListener::aggregate(const SqlExecution& e) const {
   std::map<int64_t, std::string> out;
-  std::unordered_map<int64_t, std::string> types;
-  for (const SqlPlanMetric& m : e.metrics) types[m.accumulator_id] = m.metric_type;
+  // Accumulator id -> metric type of every plan metric, the last plan's winning (kept up to
+  // date by add_metrics).
+  const std::unordered_map<int64_t, std::string>& types = *e.accum_types;
   if (types.empty()) return out;
   std::vector<const SqlStageMetrics*> stages;
   for (int id : e.stages) {
@@ -202,8 +203,8 @@ std::map<int64_t, std::string> SqlListener::aggregate(const SqlExecution& e) con
   }
   for (const auto& [id, v] : values) {
     auto mx = max_of.find(id);
-    out[id] =
-        sql_metric_string(types[id], v, mx == max_of.end() ? std::vector<int64_t>{} : mx->second);
+    out[id] = sql_metric_string(types.at(id), v,
+                                mx == max_of.end() ? std::vector<int64_t>{} : mx->second);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -89,6 +90,12 @@ struct SqlState {
   std::map<int64_t, std::shared_ptr<SqlExecution>> executions;  // written
   std::map<int, std::shared_ptr<SqlStageMetrics>> stage_metrics;
   std::map<int64_t, std::shared_ptr<const SqlPlanGraph>> graphs;  // written plan graphs
+  // {completion time, id} of executions written with a completion time, oldest first: the
+  // candidates of the retention cleanup. Entries go stale (an execution removed or written
+  // anew) and are checked against `executions` when taken.
+  std::priority_queue<std::pair<int64_t, int64_t>, std::vector<std::pair<int64_t, int64_t>>,
+                      std::greater<>>
+      finished;
 };
 
 // SQLMetrics.stringValue: a metric's values (and the task that reported the largest, as
