@@ -1,0 +1,112 @@
+#include "runtime/kube/event_recorder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "common/time_format.h"
+
+namespace sp::kube {
+namespace {
+
+constexpr std::size_t kMaxRemembered = 4096;
+constexpr std::size_t kMaxMessage = 1024;
+
+std::string str_at(const Json& object, const char* path) {
+  const Json* v = json_at(object, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+const char* type_name(EventType type) { return type == EventType::Warning ? "Warning" : "Normal"; }
+
+std::string cut(std::string_view message) {
+  if (message.size() <= kMaxMessage) return std::string(message);
+  std::size_t n = kMaxMessage - 3;
+  while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;  // UTF-8
+  return std::string(message.substr(0, n)) + "...";
+}
+
+}  // namespace
+
+ObjectReference ObjectReference::of(const Json& object) {
+  ObjectReference r;
+  r.api_version = str_at(object, "apiVersion");
+  r.kind = str_at(object, "kind");
+  r.ns = str_at(object, "metadata.namespace");
+  r.name = str_at(object, "metadata.name");
+  r.uid = str_at(object, "metadata.uid");
+  r.resource_version = str_at(object, "metadata.resourceVersion");
+  return r;
+}
+
+Json ObjectReference::to_json() const {
+  Json j = Json::object();
+  if (!api_version.empty()) j["apiVersion"] = api_version;
+  if (!kind.empty()) j["kind"] = kind;
+  if (!ns.empty()) j["namespace"] = ns;
+  if (!name.empty()) j["name"] = name;
+  if (!uid.empty()) j["uid"] = uid;
+  if (!resource_version.empty()) j["resourceVersion"] = resource_version;
+  return j;
+}
+
+EventRecorder::EventRecorder(KubeClient& client, std::string component, std::string host,
+                             const Clock& clock)
+    : client_(client), component_(std::move(component)), host_(std::move(host)), clock_(clock) {}
+
+Json EventRecorder::make_event(const ObjectReference& object, EventType type,
+                               std::string_view reason, std::string_view message) const {
+  const Time now = clock_.now();
+  const auto nanos =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(nanos));
+  Json source = {{"component", component_}};
+  if (!host_.empty()) source["host"] = host_;
+  Json e = {
+      {"apiVersion", "v1"},
+      {"kind", "Event"},
+      {"metadata",
+       {{"name", object.name + suffix}, {"namespace", object.ns.empty() ? "default" : object.ns}}},
+      {"involvedObject", object.to_json()},
+      {"reason", std::string(reason)},
+      {"message", cut(message)},
+      {"type", type_name(type)},
+      {"source", source},
+      {"firstTimestamp", format_rfc3339(now)},
+      {"lastTimestamp", format_rfc3339(now)},
+      {"count", 1},
+      {"reportingComponent", component_},
+      {"reportingInstance", host_}};
+  return e;
+}
+
+void EventRecorder::record(const ObjectReference& object, EventType type, std::string_view reason,
+                           std::string_view message) {
+  const std::string key = object.kind + "\n" + object.ns + "\n" + object.name + "\n" + object.uid +
+                          "\n" + type_name(type) + "\n" + std::string(reason) + "\n" + cut(message);
+  std::lock_guard lock(mu_);
+  try {
+    if (auto it = seen_.find(key); it != seen_.end()) {
+      Seen& s = it->second;
+      const Json patch = {{"count", s.count + 1}, {"lastTimestamp", format_rfc3339(clock_.now())}};
+      try {
+        client_.patch(ResourceRef(resources::kEvents, s.ns, s.name), patch);
+        ++s.count;
+        return;
+      } catch (const NotFound&) {
+        seen_.erase(it);  // expired (events live an hour): start a new one
+      }
+    }
+    Json event = make_event(object, type, reason, message);
+    Json created =
+        client_.create(ResourceRef(resources::kEvents, str_at(event, "metadata.namespace")), event);
+    if (seen_.size() >= kMaxRemembered) seen_.clear();
+    seen_[key] = Seen{str_at(created, "metadata.namespace"), str_at(created, "metadata.name"), 1};
+  } catch (const std::exception& e) {
+    spdlog::warn("event {} {} for {} {}/{} not recorded: {}", type_name(type), reason, object.kind,
+                 object.ns, object.name, e.what());
+  }
+}
+
+}  // namespace sp::kube

@@ -1,0 +1,72 @@
+// Kubernetes Events (core/v1) about an object, as `kubectl describe` shows them: reason,
+// message, type Normal or Warning, source.component "sparkplane". A repeat of the same event
+// (same object, type, reason and message) bumps the existing Event's count and lastTimestamp
+// instead of creating another, as client-go's recorder does (in a simple form: identical
+// repeats only, remembered for the last 4,096 distinct events). Best effort: a failure is
+// logged, never thrown. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "runtime/kube/kube_client.h"
+
+namespace sp::kube {
+
+// Who an event is about (an Event's involvedObject).
+struct ObjectReference {
+  std::string api_version;
+  std::string kind;
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string resource_version;
+
+  // From an object's apiVersion, kind and metadata.
+  static ObjectReference of(const Json& object);
+  Json to_json() const;
+};
+
+enum class EventType { Normal, Warning };
+
+class EventRecorder {
+ public:
+  // `client` and `clock` must outlive the recorder; `host` goes to source.host and
+  // reportingInstance (e.g. the pod name).
+  EventRecorder(KubeClient& client, std::string component = "sparkplane", std::string host = "",
+                const Clock& clock = KubeClient::system_clock());
+
+  // `reason`: UpperCamelCase ("SparkApplicationSubmitted"); `message`: a sentence, cut to 1 KiB.
+  void record(const ObjectReference& object, EventType type, std::string_view reason,
+              std::string_view message);
+  void normal(const Json& object, std::string_view reason, std::string_view message) {
+    record(ObjectReference::of(object), EventType::Normal, reason, message);
+  }
+  void warning(const Json& object, std::string_view reason, std::string_view message) {
+    record(ObjectReference::of(object), EventType::Warning, reason, message);
+  }
+
+  // The Event object that record() creates first (for tests and dry runs).
+  Json make_event(const ObjectReference& object, EventType type, std::string_view reason,
+                  std::string_view message) const;
+
+ private:
+  struct Seen {
+    std::string ns;
+    std::string name;  // the Event's name
+    long count = 0;
+  };
+
+  KubeClient& client_;
+  std::string component_;
+  std::string host_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::map<std::string, Seen> seen_;  // by object, type, reason and message
+};
+
+}  // namespace sp::kube

@@ -1,0 +1,108 @@
+// An informer, with client-go's semantics: a reflector lists a collection (in pages), then
+// watches it from the list's resourceVersion, keeping a thread-safe cache (namespace/name ->
+// object) and calling on_add / on_update / on_delete in the order of the changes, on the
+// informer's own thread. A watch that ends is resumed from the last resourceVersion seen
+// (bookmarks move it on); a 410 Gone (the version is too old, e.g. after an API server
+// restart) lists again, and objects that vanished in between are delivered to on_delete;
+// errors (API server down) are retried with backoff (0.8 s doubling to 30 s).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/json.h"
+#include "runtime/kube/kube_client.h"
+#include "runtime/kube/label_selector.h"
+#include "runtime/kube/resource.h"
+#include "runtime/kube/watch.h"
+
+namespace sp::kube {
+
+using ObjectPtr = std::shared_ptr<const Json>;
+
+struct InformerOptions {
+  ResourceRef collection;      // gvr and namespace ("" : every namespace)
+  std::string label_selector;  // applied by the server, to the list and the watch
+  std::string field_selector;
+  std::int64_t page_size = 500;  // list pagination
+  // Each watch asks the server to end it after a random 5 to 10 minutes (as client-go), then
+  // the informer watches again from where it was.
+  std::chrono::seconds watch_timeout{300};
+  std::chrono::milliseconds backoff_initial{800};
+  std::chrono::milliseconds backoff_max{30000};
+};
+
+// Called on the informer's thread; a handler must not stop the informer. Exceptions thrown by
+// a handler are logged and do not stop the informer.
+struct InformerHandlers {
+  std::function<void(const Json& object)> on_add;
+  std::function<void(const Json& old_object, const Json& new_object)> on_update;
+  // For a delete seen in a relist, `object` is the last state the cache had.
+  std::function<void(const Json& object)> on_delete;
+};
+
+class Informer {
+ public:
+  // `client` must outlive the informer.
+  Informer(KubeClient& client, InformerOptions options, InformerHandlers handlers = {});
+  ~Informer();  // stops
+  Informer(const Informer&) = delete;
+  Informer& operator=(const Informer&) = delete;
+
+  void start();  // spawns the thread
+  void stop();   // ends the watch at once and joins; idempotent
+
+  // True once the first list is in the cache and its on_add calls were made.
+  bool has_synced() const;
+  bool wait_for_sync(std::chrono::milliseconds timeout) const;
+
+  // Cache lookups (ns "" for cluster-scoped objects).
+  ObjectPtr get(const std::string& ns, const std::string& name) const;
+  // Objects of namespace `ns` ("" : all) whose labels match, in namespace/name order.
+  std::vector<ObjectPtr> list(const std::string& ns = "",
+                              const LabelSelector& selector = LabelSelector()) const;
+  std::size_t size() const;
+
+  // The resourceVersion the next watch starts from.
+  std::string resource_version() const;
+  // How many times the collection was listed (1 after the start; more after Gone).
+  int list_count() const { return lists_.load(); }
+  // How many watch requests were made.
+  int watch_count() const { return watches_.load(); }
+
+  // "namespace/name", or "name" for cluster-scoped objects.
+  static std::string key_of(const Json& object);
+
+ private:
+  void run(std::stop_token stop);
+  void list_and_replace(std::stop_token stop);
+  bool watch_once(std::stop_token stop);  // true when the watch delivered something
+  void apply(WatchEvent& event);
+  void notify(const std::function<void()>& call, const char* what);
+
+  KubeClient& client_;
+  InformerOptions options_;
+  InformerHandlers handlers_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable synced_cv_;
+  std::map<std::string, ObjectPtr> cache_;
+  std::string resource_version_;
+  bool synced_ = false;
+
+  std::atomic<int> lists_{0};
+  std::atomic<int> watches_{0};
+  std::jthread thread_;
+};
+
+}  // namespace sp::kube
