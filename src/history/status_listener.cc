@@ -309,17 +309,19 @@ void StatusListener::write_rdd(const std::shared_ptr<Rdd>& rdd) {
   s_.rdds[rdd->id] = rdd;
 }
 
-void StatusListener::write_task(const LiveTask& task) {
+void StatusListener::write_task(const LiveTask& task) { write_task(task, task.info); }
+
+void StatusListener::write_task(const LiveTask& task, const TaskInfo& info) {
   TaskWrite w;
-  w.info = &task.info;
+  w.info = &info;
   w.stage_id = task.stage_id;
   w.stage_attempt = task.stage_attempt;
-  w.status = task.info.status();
-  if (task.info.finished()) {
-    w.duration = task.info.finish_time - task.info.launch_time;
+  w.status = info.status();
+  if (info.finished()) {
+    w.duration = info.finish_time - info.launch_time;
   } else {
-    int64_t now = s_.last_update_time.value_or(task.info.launch_time);
-    w.duration = now - task.info.launch_time;
+    int64_t now = s_.last_update_time.value_or(info.launch_time);
+    w.duration = now - info.launch_time;
   }
   w.error = task.error;
   w.has_metrics = task.metrics[kExecutorDeserializeTime] >= 0;
@@ -768,16 +770,15 @@ void StatusListener::on(TaskEndEvent& e) {
   auto lt = s_.live_tasks.find(info.task_id);
   if (lt != s_.live_tasks.end()) {
     LiveTask& task = lt->second;
-    // Lent to the task for its write (no copy of its accumulables), then taken back.
-    task.info = std::move(e.task);
     if (e.reason.kind == TaskEndKind::kSuccess) {
       task.error.reset();
     } else {
       task.error = e.reason.message;
     }
     delta = update_task_metrics(task, e.metrics);
-    write_task(task);
-    e.task = std::move(task.info);
+    // Written with the event's task info, read in place: the event stays as the parser left it
+    // (its memory is not written by this thread, so parsing threads reuse it cheaply).
+    write_task(task, info);
     s_.live_tasks.erase(lt);
   }
 

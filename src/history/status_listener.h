@@ -72,6 +72,8 @@ class StatusListener {
   void write_executor(const std::shared_ptr<Executor>& exec, bool last = false);
   void write_rdd(const std::shared_ptr<Rdd>& rdd);
   void write_task(const LiveTask& task);
+  // The same with the task's info as it ends (the live task's own info is its start's).
+  void write_task(const LiveTask& task, const TaskInfo& info);
 
   void set_exec_excluded(Executor& exec, bool excluded);
   void set_stage_excluded(Stage& stage, const std::vector<std::string>& exec_ids);
