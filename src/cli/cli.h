@@ -53,6 +53,9 @@ void add_delete_command(CLI::App& app, GlobalOptions& g);
 void add_wait_command(CLI::App& app, GlobalOptions& g);
 // `sparkplane eventlog cat|ls`: decode and list Spark event logs (eventlog_command.cc).
 void add_eventlog_command(CLI::App& app);
+// `sparkplane render-driver` (hidden): a SparkApplication's driver objects as JSON
+// (render_driver_command.cc).
+void add_render_driver_command(CLI::App& app, GlobalOptions& g);
 
 // ---- registered by the lead engineer's files (up_command.cc, ...) ----------------------------
 // `sparkplane up`: store + controller + local runtime + API server in one process.

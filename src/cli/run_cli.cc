@@ -35,6 +35,7 @@ void add_all_commands(CLI::App& app, GlobalOptions& g) {
   add_delete_command(app, g);
   add_wait_command(app, g);
   add_eventlog_command(app);
+  add_render_driver_command(app, g);
   // Registered by the lead engineer's files.
   add_up_command(app, g);
   add_history_server_command(app);
