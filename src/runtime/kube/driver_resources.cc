@@ -77,6 +77,7 @@ DriverResources build_driver_resources(const api::SparkApplication& app,
         Json{{"apiVersion", "v1"},
              {"kind", "ConfigMap"},
              {"metadata", {{"name", b.template_config_map_name}, {"namespace", b.ns}}},
+             {"immutable", true},
              {"data", {{"podspec-configmap-key", to_yaml(b.executor_template)}}}};
   }
   detail::ui_service_and_ingress(b);
