@@ -195,7 +195,7 @@ ExecCredential run_exec_plugin(const ExecConfig& exec, const ExecClusterInfo& cl
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) {
-    throw Error(who + " did not finish in " + std::to_string(timeout.count() / 1000) + " s");
+    throw Error(who + " did not finish in " + std::to_string(timeout.count()) + " ms");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string how = WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
