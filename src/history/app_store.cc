@@ -9,13 +9,6 @@ namespace sp::history {
 
 namespace {
 
-const std::string* find_prop(const StringPairs& props, std::string_view key) {
-  for (const auto& [k, v] : props) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
-
 std::optional<std::string> non_empty(const std::string* v) {
   if (v == nullptr || v->empty()) return std::nullopt;
   return *v;
@@ -56,10 +49,11 @@ struct AppStore::Impl {
     } else if (const auto* env = std::get_if<EnvironmentUpdateEvent>(&ev)) {
       if (!got_env_update) {
         got_env_update = true;
-        listing.view_acls = non_empty(find_prop(env->spark, "spark.ui.view.acls"));
-        listing.admin_acls = non_empty(find_prop(env->spark, "spark.admin.acls"));
-        listing.view_acls_groups = non_empty(find_prop(env->spark, "spark.ui.view.acls.groups"));
-        listing.admin_acls_groups = non_empty(find_prop(env->spark, "spark.admin.acls.groups"));
+        listing.view_acls = non_empty(find_property(env->spark, "spark.ui.view.acls"));
+        listing.admin_acls = non_empty(find_property(env->spark, "spark.admin.acls"));
+        listing.view_acls_groups =
+            non_empty(find_property(env->spark, "spark.ui.view.acls.groups"));
+        listing.admin_acls_groups = non_empty(find_property(env->spark, "spark.admin.acls.groups"));
       }
     } else if (const auto* log = std::get_if<LogStartEvent>(&ev)) {
       listing.app_spark_version = log->spark_version;

@@ -29,17 +29,28 @@ struct BadEvent : std::runtime_error {
   throw BadEvent(std::string(what) + " \"" + std::string(key) + "\"");
 }
 
-// Whether n bytes are equal; short keys (most) without a call to memcmp.
+// Whether n bytes are equal, with word loads: keys are short, and a call to memcmp costs more
+// than the comparison (a byte loop would be turned back into one).
 inline bool same_bytes(const char* a, const char* b, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t x0, y0, x1, y1;
-    std::memcpy(&x0, a, 8);
-    std::memcpy(&y0, b, 8);
-    std::memcpy(&x1, a + n - 8, 8);
-    std::memcpy(&y1, b + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  auto same = [&](size_t at, auto word) {
+    decltype(word) x, y;
+    std::memcpy(&x, a + at, sizeof(x));
+    std::memcpy(&y, b + at, sizeof(y));
+    return x == y;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (!same(i, uint64_t{})) return false;
+    }
+    return same(n - 8, uint64_t{});
   }
-  return std::memcmp(a, b, n) == 0;
+  if (n >= 4) return same(0, uint32_t{}) && same(n - 4, uint32_t{});
+  if (n >= 2) return same(0, uint16_t{}) && same(n - 2, uint16_t{});
+  return n == 0 || a[0] == b[0];
+}
+
+inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 // An object's fields, read once: lookups then compare keys without re-walking the JSON.
@@ -276,14 +287,17 @@ StringPairs req_string_map(const Fields& obj, std::string_view key) {
   return string_map(e, key);
 }
 
-// Properties: string values only (nulls are skipped, as java.util.Properties cannot hold them).
+// Properties: string values only (nulls are skipped, as java.util.Properties cannot hold them),
+// and only those the listeners read (kListenerProperties): a job or stage carries dozens.
 StringPairs properties(const Fields& obj, std::string_view key) {
   element e;
   object o;
   StringPairs out;
   if (!field(obj, key, e) || e.get_object().get(o) != simdjson::SUCCESS) return out;
   for (auto kv : o) {
-    if (kv.value.type() == element_type::STRING) {
+    bool used = false;
+    for (std::string_view k : kListenerProperties) used = used || same_key(k, kv.key);
+    if (used && kv.value.type() == element_type::STRING) {
       out.emplace_back(std::string(kv.key), std::string(kv.value.get_string().value_unsafe()));
     }
   }
@@ -407,26 +421,26 @@ bool accumulable_into(const element& e, AccumulableInfo& a, bool keep_internal_m
     const char* d = k.data();
     switch (k.size()) {
       case 2:
-        if (std::memcmp(d, "ID", 2) == 0) i = kId;
+        if (same_bytes(d, "ID", 2)) i = kId;
         break;
       case 4:
-        if (std::memcmp(d, "Name", 4) == 0) i = kName;
+        if (same_bytes(d, "Name", 4)) i = kName;
         break;
       case 5:
-        if (std::memcmp(d, "Value", 5) == 0) i = kValue;
+        if (same_bytes(d, "Value", 5)) i = kValue;
         break;
       case 6:
-        if (std::memcmp(d, "Update", 6) == 0) i = kUpdate;
+        if (same_bytes(d, "Update", 6)) i = kUpdate;
         break;
       case 8:
-        if (std::memcmp(d, "Internal", 8) == 0) {
+        if (same_bytes(d, "Internal", 8)) {
           i = kInternal;
-        } else if (std::memcmp(d, "Metadata", 8) == 0) {
+        } else if (same_bytes(d, "Metadata", 8)) {
           i = kMetadata;
         }
         break;
       case 19:
-        if (std::memcmp(d, "Count Failed Values", 19) == 0) i = kCountFailed;
+        if (same_bytes(d, "Count Failed Values", 19)) i = kCountFailed;
         break;
       default:
         break;
@@ -566,7 +580,7 @@ ExecutorMetricValues executor_metrics(const Fields& parent, std::string_view key
     for (size_t k = 0; k < kExecutorMetricNames.size(); ++k) {
       size_t i = next + k < kExecutorMetricNames.size() ? next + k
                                                         : next + k - kExecutorMetricNames.size();
-      if (kExecutorMetricNames[i] != kv.key) continue;
+      if (!same_key(kExecutorMetricNames[i], kv.key)) continue;
       v[i] = kv.value.is_null() ? 0 : to_long(kv.value, kv.key);
       next = i + 1;
       break;

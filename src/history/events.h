@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -15,6 +16,20 @@
 namespace sp::history {
 
 using StringPairs = std::vector<std::pair<std::string, std::string>>;
+
+// The job and stage properties the listeners read; the parser keeps only these.
+inline constexpr std::string_view kListenerProperties[] = {
+    "spark.job.description", "spark.jobGroup.id", "spark.job.tags", "spark.sql.execution.id",
+    "spark.scheduler.pool"};
+
+// A job or stage property's value, or null; a repeated key keeps its last value
+// (java.util.Properties).
+inline const std::string* find_property(const StringPairs& props, std::string_view key) {
+  for (auto it = props.rbegin(); it != props.rend(); ++it) {
+    if (it->first == key) return &it->second;
+  }
+  return nullptr;
+}
 
 struct AccumulableInfo {
   int64_t id = 0;
@@ -192,7 +207,7 @@ struct JobStartEvent {
   int64_t time = -1;
   std::vector<int> stage_ids;
   std::vector<StageInfo> stage_infos;
-  StringPairs properties;
+  StringPairs properties;  // kListenerProperties only
 };
 struct JobEndEvent {
   int job_id = 0;
@@ -201,7 +216,7 @@ struct JobEndEvent {
 };
 struct StageSubmittedEvent {
   StageInfo stage;
-  StringPairs properties;
+  StringPairs properties;  // kListenerProperties only
 };
 struct StageCompletedEvent {
   StageInfo stage;

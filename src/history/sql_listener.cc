@@ -7,13 +7,6 @@ namespace sp::history {
 
 namespace {
 
-const std::string* find_prop(const StringPairs& props, std::string_view key) {
-  for (const auto& [k, v] : props) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
-
 // The plan's metrics, one per accumulator id (a Map keyed by id: the last node's wins).
 std::vector<SqlPlanMetric> graph_metrics(const SqlPlanGraph& g) {
   std::vector<SqlPlanMetric> all;
@@ -211,7 +204,7 @@ std::map<int64_t, std::string> SqlListener::aggregate(const SqlExecution& e) con
 
 void SqlListener::on_event(const Event& event) {
   if (const auto* js = std::get_if<JobStartEvent>(&event)) {
-    const std::string* id_text = find_prop(js->properties, "spark.sql.execution.id");
+    const std::string* id_text = find_property(js->properties, "spark.sql.execution.id");
     if (id_text == nullptr) return;
     int64_t exec_id = 0;
     auto r = std::from_chars(id_text->data(), id_text->data() + id_text->size(), exec_id);

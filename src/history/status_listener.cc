@@ -10,13 +10,6 @@ namespace {
 
 constexpr const char* kDriverId = "driver";
 
-const std::string* find_prop(const StringPairs& props, std::string_view key) {
-  for (const auto& [k, v] : props) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
-
 int64_t add_delta(int64_t old, int64_t delta) { return std::max<int64_t>(0, old + delta); }
 
 int64_t task_duration(const TaskInfo& info) {
@@ -404,7 +397,7 @@ void StatusListener::on(ApplicationEndEvent& e) {
 }
 
 void StatusListener::on(EnvironmentUpdateEvent& e) {
-  if (const std::string* cpus = find_prop(e.spark, "spark.task.cpus")) {
+  if (const std::string* cpus = find_property(e.spark, "spark.task.cpus")) {
     if (auto v = parse_int(*cpus)) s_.default_cpus_per_task = *v;
   }
   s_.environment = e;
@@ -592,11 +585,12 @@ void StatusListener::on(JobStartEvent& e) {
     if (last == nullptr || s.stage_id >= last->stage_id) last = &s;
   }
   d.name = last ? last->name : std::string();
-  if (const std::string* v = find_prop(e.properties, "spark.job.description")) d.description = *v;
+  if (const std::string* v = find_property(e.properties, "spark.job.description"))
+    d.description = *v;
   if (e.time > 0) d.submission_time = e.time;
   d.stage_ids = e.stage_ids;
-  if (const std::string* v = find_prop(e.properties, "spark.jobGroup.id")) d.job_group = *v;
-  if (const std::string* v = find_prop(e.properties, "spark.job.tags")) {
+  if (const std::string* v = find_property(e.properties, "spark.jobGroup.id")) d.job_group = *v;
+  if (const std::string* v = find_property(e.properties, "spark.job.tags")) {
     std::set<std::string> tags;
     size_t start = 0;
     while (start <= v->size()) {
@@ -609,7 +603,7 @@ void StatusListener::on(JobStartEvent& e) {
     d.job_tags.assign(tags.begin(), tags.end());
   }
   d.num_tasks = num_tasks;
-  if (const std::string* v = find_prop(e.properties, "spark.sql.execution.id")) {
+  if (const std::string* v = find_property(e.properties, "spark.sql.execution.id")) {
     int64_t id = 0;
     auto r = std::from_chars(v->data(), v->data() + v->size(), id);
     if (r.ec == std::errc() && r.ptr == v->data() + v->size()) d.sql_execution_id = id;
@@ -655,7 +649,7 @@ void StatusListener::on(JobEndEvent& e) {
 void StatusListener::on(StageSubmittedEvent& e) {
   auto stage = get_or_create_stage(e.stage);
   stage->status = StageStatus::kActive;
-  const std::string* pool = find_prop(e.properties, "spark.scheduler.pool");
+  const std::string* pool = find_property(e.properties, "spark.scheduler.pool");
   stage->scheduling_pool = pool ? *pool : "default";
   stage->jobs.clear();
   stage->job_ids.clear();
@@ -666,7 +660,7 @@ void StatusListener::on(StageSubmittedEvent& e) {
       stage->job_ids.insert(id);
     }
   }
-  if (const std::string* v = find_prop(e.properties, "spark.job.description")) {
+  if (const std::string* v = find_property(e.properties, "spark.job.description")) {
     stage->description = *v;
   } else {
     stage->description.reset();
