@@ -7,29 +7,19 @@ namespace sp::history {
 
 namespace {
 
-// The plan's metrics, one per accumulator id (a Map keyed by id: the last node's wins).
-std::vector<SqlPlanMetric> graph_metrics(const SqlPlanGraph& g) {
-  std::vector<SqlPlanMetric> all;
+// Records the metric type of each accumulator of the plan (Spark's
+// planGraph.allNodes.flatMap(_.metrics): a cluster after its operators; a later one wins).
+void record_metric_types(SqlExecution& e, const SqlPlanGraph& g) {
+  auto& types = *e.accum_types;
+  auto add = [&types](const SqlGraphNode& n) {
+    for (const SqlPlanMetric& m : n.metrics) types[m.accumulator_id] = m.metric_type;
+  };
   for (const SqlGraphNode& n : g.nodes) {
     if (n.is_cluster) {
-      for (const SqlGraphNode& c : n.children)
-        all.insert(all.end(), c.metrics.begin(), c.metrics.end());
+      for (const SqlGraphNode& c : n.children) add(c);
     }
-    all.insert(all.end(), n.metrics.begin(), n.metrics.end());
+    add(n);
   }
-  std::vector<SqlPlanMetric> out;
-  out.reserve(all.size());
-  std::unordered_map<int64_t, size_t> at;  // accumulator id -> its place in `out`
-  at.reserve(all.size());
-  for (SqlPlanMetric& m : all) {
-    auto [it, fresh] = at.try_emplace(m.accumulator_id, out.size());
-    if (fresh) {
-      out.push_back(std::move(m));
-    } else {
-      out[it->second] = std::move(m);
-    }
-  }
-  return out;
 }
 
 void set_job(SqlExecution& e, int job_id, JobStatus status) {
@@ -58,11 +48,6 @@ std::shared_ptr<SqlExecution> SqlListener::get_or_create(int64_t id) {
     slot->execution_id = id;
   }
   return slot;
-}
-
-void SqlListener::add_metrics(SqlExecution& e, const std::vector<SqlPlanMetric>& metrics) {
-  e.metrics.insert(e.metrics.end(), metrics.begin(), metrics.end());
-  for (const SqlPlanMetric& m : metrics) (*e.accum_types)[m.accumulator_id] = m.metric_type;
 }
 
 void SqlListener::write(const std::shared_ptr<SqlExecution>& e) {
@@ -161,8 +146,7 @@ void SqlListener::update_stage_metrics(int stage_id, int attempt, int64_t task_i
 
 std::map<int64_t, std::string> SqlListener::aggregate(const SqlExecution& e) const {
   std::map<int64_t, std::string> out;
-  // Accumulator id -> metric type of every plan metric, the last plan's winning (kept up to
-  // date by add_metrics).
+  // Accumulator id -> metric type of every plan metric, the last plan's winning.
   const std::unordered_map<int64_t, std::string>& types = *e.accum_types;
   if (types.empty()) return out;
   std::vector<const SqlStageMetrics*> stages;
@@ -277,7 +261,7 @@ void SqlListener::on_event(const Event& event) {
     e->description = start->description;
     e->details = start->details;
     e->physical_plan_description = start->physical_plan_description;
-    add_metrics(*e, graph_metrics(*graph));
+    record_metric_types(*e, *graph);
     e->submission_time = start->time;
     s_.sql.graphs[start->execution_id] = graph;
     update(e, false);
@@ -285,16 +269,12 @@ void SqlListener::on_event(const Event& event) {
     auto graph = std::make_shared<SqlPlanGraph>(build_plan_graph(*aqe->plan));
     auto e = get_or_create(aqe->execution_id);
     e->physical_plan_description = aqe->physical_plan_description;
-    add_metrics(*e, graph_metrics(*graph));
+    record_metric_types(*e, *graph);
     s_.sql.graphs[aqe->execution_id] = graph;
     update(e, false);
   } else if (const auto* mu2 = std::get_if<SqlAdaptiveMetricUpdatesEvent>(&event)) {
     auto e = get_or_create(mu2->execution_id);
-    std::vector<SqlPlanMetric> metrics;
-    for (const SqlMetricInfo& m : mu2->metrics) {
-      metrics.push_back({m.name, m.accumulator_id, m.metric_type});
-    }
-    add_metrics(*e, metrics);
+    for (const SqlMetricInfo& m : mu2->metrics) (*e->accum_types)[m.accumulator_id] = m.metric_type;
     update(e, false);
   } else if (const auto* end = std::get_if<SqlExecutionEndEvent>(&event)) {
     auto it = s_.sql.live.find(end->execution_id);
@@ -349,7 +329,7 @@ std::size_t SqlListener::memory_bytes() const {
   for (const auto& [id, e] : s_.sql.executions) {
     b += sizeof(SqlExecution) + 256 + e->description.value_or("").size() +
          e->details.value_or("").size() + e->physical_plan_description.value_or("").size() +
-         e->metrics.size() * 96;
+         e->accum_types->size() * 64;
     if (e->metric_values) b += e->metric_values->size() * 128;
   }
   for (const auto& [id, g] : s_.sql.graphs) b += g->nodes.size() * 256 + g->edges.size() * 16;

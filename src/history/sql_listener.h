@@ -38,7 +38,6 @@ class SqlListener {
   };
 
   std::shared_ptr<SqlExecution> get_or_create(int64_t id);
-  void add_metrics(SqlExecution& e, const std::vector<SqlPlanMetric>& metrics);
   void write(const std::shared_ptr<SqlExecution>& e);
   void update(const std::shared_ptr<SqlExecution>& e, bool force);
   void remove_stale_metrics(const SqlExecution& e);

@@ -71,7 +71,8 @@ struct SqlExecution {
   std::optional<std::string> description;
   std::optional<std::string> details;
   std::optional<std::string> physical_plan_description;
-  std::vector<SqlPlanMetric> metrics;
+  // Accumulator id -> metric type, of every plan the execution had (Spark keeps the metrics
+  // themselves; only their types are read).
   std::shared_ptr<std::unordered_map<int64_t, std::string>> accum_types =
       std::make_shared<std::unordered_map<int64_t, std::string>>();
   int64_t submission_time = -1;
