@@ -211,6 +211,24 @@ def kubeflow_submit_args(app, master, submission_id, driver_template_file, execu
     return args
 
 
+def kubeflow_defaults(app):
+    """SetSparkApplicationDefaults of api/v1beta2/defaults.go (the fields submission reads)."""
+    spec = app["spec"]
+    spec.setdefault("type", "Scala")
+    spec.setdefault("mode", "cluster")
+    conf = spec.get("sparkConf", {})
+    for role in ("driver", "executor"):
+        pod = spec.setdefault(role, {})
+        if f"spark.{role}.cores" not in conf and "cores" not in pod:
+            pod["cores"] = 1
+        if f"spark.{role}.memory" not in conf and "memory" not in pod:
+            pod["memory"] = "1g"
+    dynamic = conf.get("spark.dynamicallocation.enabled", "").lower() in ("1", "t", "true")
+    if not dynamic and not spec.get("dynamicAllocation", {}).get("enabled"):
+        if "spark.executor.instances" not in conf and "instances" not in spec["executor"]:
+            spec["executor"]["instances"] = 1
+
+
 def kubeflow_monitoring(app):
     """configPrometheusMonitoring: what it writes into the spec before submitting."""
     mon = app["spec"].get("monitoring")
@@ -561,6 +579,7 @@ def test_driver_objects_match_spark_submit(kube, manifest, tmp_path):
 
     # The Kubeflow operator's submission, executors getting sparkplane's pod template.
     reference = copy.deepcopy(app)
+    kubeflow_defaults(reference)
     kubeflow_monitoring(reference)
     driver_template = tmp_path / "driver-pod-template.yaml"
     if reference["spec"]["driver"].get("template") is not None:

@@ -112,9 +112,10 @@ void basic(Build& b, Json& pod, Json& c) {
   auto port = [](const char* name, int number) {
     return Json{{"name", name}, {"containerPort", number}, {"protocol", "TCP"}};
   };
-  append(c, "ports", port("driver-rpc-port", std::stoi(b.properties["spark.driver.port"])));
+  append(c, "ports", port("driver-rpc-port", int_of(conf, "spark.driver.port", 7078)));
   append(c, "ports",
-         port("blockmanager", std::stoi(b.properties["spark.driver.blockManager.port"])));
+         port("blockmanager", int_of(conf, "spark.driver.blockManager.port",
+                                     int_of(conf, "spark.blockManager.port", 7079))));
   append(c, "ports", port("spark-ui", ui_port));
   append(c, "ports", port("spark-connect", connect_port));
 

@@ -135,8 +135,9 @@ void resolve_spark_conf(Build& b) {
   p["spark.kubernetes.memoryOverheadFactor"] = java_double(dflt);
   p["spark.driver.host"] = b.out.service_name + "." + b.ns + ".svc";
   p["spark.driver.port"] = conf.get_or("spark.driver.port", "7078");
-  p["spark.driver.blockManager.port"] =
-      conf.get_or("spark.driver.blockManager.port", conf.get_or("spark.blockManager.port", "7079"));
+  // DriverServiceFeatureStep reads only spark.driver.blockManager.port (the pod's port also
+  // falls back to spark.blockManager.port: Spark's two steps disagree, and so do these).
+  p["spark.driver.blockManager.port"] = conf.get_or("spark.driver.blockManager.port", "7079");
   if (!b.executor_template.is_null())
     p["spark.kubernetes.executor.podTemplateFile"] = kPodTemplateFile;
 }
