@@ -11,6 +11,20 @@ render-driver` renders the same manifest; both driver Pods go through the API se
 the Service spark-submit created. Generated names and ids are mapped to placeholders; every
 remaining difference must be listed in EXPECTED_DIFFERENCES with its reason.
 
+Differences by design, which this comparison does not show:
+- Executors: the Kubeflow webhook customizes each executor pod as the driver creates it;
+  sparkplane puts those customizations in an executor pod template (ConfigMap
+  <prefix>-driver-podspec-conf-map, spark.kubernetes.executor.podTemplateFile). Here spark-submit
+  gets sparkplane's template, so the template's ConfigMap and mount are compared as Spark makes
+  them; the template's content is covered by the unit tests.
+- Owner references of the ConfigMaps and the Service: Spark sets them to the driver pod once it
+  exists; sparkplane's operator does the same with own_by_driver_pod() (checked above).
+- Things only a spark-submit JVM does: uploading local files (plain paths, file://) to
+  spark.kubernetes.file.upload.path, and resolving spec.deps.packages on the submitting machine
+  (sparkplane warns about local files and leaves packages to the driver).
+- SPARK_USER is the user spark-submit runs as; sparkplane takes it from an option (the operator's
+  image runs spark-submit as "spark"), or spec.proxyUser.
+
 The CRDs of deploy/crds are applied too, and every manifest of examples/ and tests/data must be
 accepted unchanged (strict field validation) and read back unchanged (nothing pruned).
 """

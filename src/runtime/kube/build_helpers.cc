@@ -1,7 +1,6 @@
 // Small helpers the driver resource builder's steps share (driver_build.h): the SparkConf map,
 // owner references and labels of the operator's objects, pod container lookup, number format.
 #include <charconv>
-#include <cstdio>
 
 #include "api/types.h"
 #include "controller/labels.h"

@@ -12,6 +12,7 @@ namespace sp::kube::detail {
 namespace {
 
 constexpr int32_t kDefaultUiPort = 4040;
+const std::map<std::string, std::string> kNone;
 
 int32_t port_of(const std::string& value, int32_t fallback) {
   try {
@@ -168,16 +169,14 @@ void ui_service_and_ingress(Build& b) {
   std::string type = ui && ui->service_type ? *ui->service_type : "ClusterIP";
   std::string name = kubeflow_name(b.name, "ui-svc");
   b.out.ui_service =
-      operator_service(b, name, port_name, port, target, type,
-                       ui ? ui->service_annotations : decltype(ui->service_annotations){},
-                       ui ? ui->service_labels : decltype(ui->service_labels){});
+      operator_service(b, name, port_name, port, target, type, ui ? ui->service_annotations : kNone,
+                       ui ? ui->service_labels : kNone);
   b.out.ui_service_name = name;
   b.out.ui_service_port = port;
   if (b.opts.ingress_url_format.empty()) return;
   Url url = ingress_url(b, b.opts.ingress_url_format);
   std::string ingress_name = kubeflow_name(b.name, "ui-ingress");
-  b.out.ui_ingress = ingress(b, ingress_name, name, port, url,
-                             ui ? ui->ingress_annotations : decltype(ui->ingress_annotations){},
+  b.out.ui_ingress = ingress(b, ingress_name, name, port, url, ui ? ui->ingress_annotations : kNone,
                              ui ? ui->ingress_tls : Json(nullptr));
   b.out.ui_ingress_name = ingress_name;
   b.out.ui_ingress_url = url.text;

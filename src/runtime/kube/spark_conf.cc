@@ -7,7 +7,6 @@
 
 #include "common/error.h"
 #include "runtime/kube/driver_build.h"
-#include "runtime/kube/driver_names.h"
 
 namespace sp::kube::detail {
 namespace {

@@ -39,6 +39,23 @@ TEST(DriverServices, HeadlessServiceSelectsTheDriver) {
   }
 }
 
+TEST(DriverServices, PortsFromTheConf) {
+  auto r =
+      build(scala_spec("  sparkConf:\n    spark.driver.port: \"7001\"\n"
+                       "    spark.blockManager.port: \"7002\"\n"
+                       "    spark.connect.grpc.binding.port: \"15003\"\n"));
+  // Spark's Service step reads only spark.driver.blockManager.port; its pod step falls back to
+  // spark.blockManager.port.
+  EXPECT_EQ(r.service["spec"]["ports"][0]["port"], 7001);
+  EXPECT_EQ(r.service["spec"]["ports"][1]["port"], 7079);
+  EXPECT_EQ(r.service["spec"]["ports"][3]["port"], 15003);
+  EXPECT_EQ(r.spark_properties.at("spark.driver.blockManager.port"), "7079");
+  const Json& ports = testing::driver_container(r)["ports"];
+  EXPECT_EQ(ports[0]["containerPort"], 7001);
+  EXPECT_EQ(ports[1]["containerPort"], 7002);
+  EXPECT_EQ(ports[3]["containerPort"], 15003);
+}
+
 TEST(DriverServices, UiServiceByDefault) {
   auto r = build(scala_spec());
   const Json& svc = r.ui_service;
