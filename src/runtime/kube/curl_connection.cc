@@ -187,6 +187,9 @@ HttpResult CurlConnection::perform(const HttpCall& call, const Credentials& cred
     }
   }
   curl_multi_remove_handle(multi, easy);
+  // The handle must not keep pointers into this frame.
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
   // The token and keys were copied into libcurl's handle; wipe our copy of the header.
   std::fill(auth.begin(), auth.end(), '\0');
@@ -222,6 +225,7 @@ HttpResult CurlConnection::perform(const HttpCall& call, const Credentials& cred
       throw Error(std::string(call.method) + " " + call.path + " to " + where + ": " + detail);
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+  curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &result.new_connections);
   return result;
 }
 

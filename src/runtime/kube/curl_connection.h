@@ -30,10 +30,11 @@ struct HttpCall {
 
 struct HttpResult {
   long status = 0;
-  std::string body;         // error answers always land here
-  std::string retry_after;  // the Retry-After header
-  bool cancelled = false;   // the stop token fired (status may be 0)
-  bool stopped = false;     // on_data returned false
+  std::string body;          // error answers always land here
+  std::string retry_after;   // the Retry-After header
+  bool cancelled = false;    // the stop token fired (status may be 0)
+  bool stopped = false;      // on_data returned false
+  long new_connections = 0;  // connections opened for this request (0: a kept-alive one)
 };
 
 class CurlConnection {

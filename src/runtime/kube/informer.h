@@ -59,8 +59,10 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
-  void start();  // spawns the thread
-  void stop();   // ends the watch at once and joins; idempotent
+  // Spawns the thread. After a stop(), start() lists again and compares with the cache it kept:
+  // what changed meanwhile reaches the handlers (deletes included).
+  void start();
+  void stop();  // ends the watch at once and joins; idempotent
 
   // True once the first list is in the cache and its on_add calls were made.
   bool has_synced() const;

@@ -23,8 +23,8 @@ bool retryable(const HttpResult& r, std::string_view method) {
 }
 
 std::chrono::milliseconds retry_after(const std::string& header) {
-  if (header.empty() || !std::all_of(header.begin(), header.end(), ::isdigit) ||
-      header.size() > 6) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (header.empty() || header.size() > 6 || !std::all_of(header.begin(), header.end(), digit)) {
     return std::chrono::milliseconds(-1);
   }
   return std::chrono::seconds(std::min(std::stol(header), 60L));
@@ -76,12 +76,13 @@ void require_name(const ResourceRef& ref, const char* verb) {
 }  // namespace
 
 // A connection taken from the pool, given back when the request is done (or threw).
-class KubeClient::Lease {
+class KubeClient::PooledConnection {
  public:
-  explicit Lease(KubeClient& client) : client_(client), conn_(client.take_connection()) {}
-  ~Lease() { client_.give_back(std::move(conn_)); }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
+  explicit PooledConnection(KubeClient& client)
+      : client_(client), conn_(client.take_connection()) {}
+  ~PooledConnection() { client_.give_back(std::move(conn_)); }
+  PooledConnection(const PooledConnection&) = delete;
+  PooledConnection& operator=(const PooledConnection&) = delete;
   CurlConnection& operator*() { return *conn_; }
 
  private:
@@ -121,8 +122,9 @@ void KubeClient::give_back(std::unique_ptr<CurlConnection> c) {
 
 HttpResult KubeClient::send(const HttpCall& call, std::stop_token stop) {
   const Credentials creds = credentials_.get();
-  Lease conn(*this);
+  PooledConnection conn(*this);
   HttpResult r = (*conn).perform(call, creds, stop);
+  connections_opened_ += r.new_connections;
   spdlog::debug("kube {} {} -> {}", call.method, path_only(call.path), r.status);
   return r;
 }
@@ -183,6 +185,10 @@ bool KubeClient::stream(const std::string& path,
     }
     fail(r, "GET", path);
   }
+}
+
+Json KubeClient::server_version() {
+  return parse_body(request("GET", "/version"), "GET", "/version");
 }
 
 Json KubeClient::get(const ResourceRef& ref) {

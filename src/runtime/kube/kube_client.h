@@ -6,6 +6,7 @@
 // connections. Watches are in watch.h, on top of stream().
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -61,6 +62,9 @@ class KubeClient {
   // The namespace of the kubeconfig context (or the pod's): where to work when none is given.
   const std::string& default_namespace() const { return config_.ns; }
 
+  // GET /version ({"major", "minor", "gitVersion", ...}): a cheap check that the server answers.
+  Json server_version();
+
   // The object (ref.name set). Throws sp::NotFound.
   Json get(const ResourceRef& ref);
   // The object, or nullopt when it does not exist.
@@ -97,11 +101,13 @@ class KubeClient {
 
   // How many exec plugin runs fetched credentials (tests).
   int exec_runs() const { return credentials_.exec_runs(); }
+  // How many connections to the API server were opened (tests: keep-alive works).
+  long connections_opened() const { return connections_opened_.load(); }
 
   static const Clock& system_clock();
 
  private:
-  class Lease;  // a pooled connection, returned on destruction
+  class PooledConnection;  // taken from the pool, given back on destruction
   std::unique_ptr<CurlConnection> take_connection();
   void give_back(std::unique_ptr<CurlConnection> c);
   HttpResult send(const HttpCall& call, std::stop_token stop);
@@ -114,6 +120,7 @@ class KubeClient {
   CredentialSource credentials_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<CurlConnection>> idle_;
+  std::atomic<long> connections_opened_{0};
 };
 
 }  // namespace sp::kube

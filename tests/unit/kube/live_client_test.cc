@@ -182,6 +182,13 @@ TEST_F(KubeLiveClient, ListsInPagesAndSelectsLabelsOnTheServer) {
   for (const auto& item : evens["items"]) EXPECT_EQ(item["metadata"]["labels"]["parity"], "even");
 }
 
+TEST_F(KubeLiveClient, KeepsTheConnectionAlive) {
+  KubeClient fresh(load_kubeconfig_file(test::live_kubeconfig()));
+  EXPECT_FALSE(fresh.server_version().value("gitVersion", "").empty());
+  for (int i = 0; i < 20; ++i) fresh.list(configmaps());
+  EXPECT_EQ(fresh.connections_opened(), 1);
+}
+
 TEST_F(KubeLiveClient, RefusedTokenNamesTheUserAndContext) {
   KubeConfig config = load_kubeconfig_file(test::live_kubeconfig());
   config.client_cert_pem.clear();
