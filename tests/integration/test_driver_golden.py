@@ -699,3 +699,44 @@ def test_driver_objects_match_spark_submit(kube, manifest, tmp_path):
                        for k, v in sorted(unexpected.items()))
     assert not unexpected, f"{name}: unexplained differences from spark-submit:\n{report}"
 
+
+
+def test_executor_template_loads_in_spark(kube, tmp_path):
+    """Spark reads the executor pod template with the loader it uses for every pod template
+    (KubernetesUtils.loadPodFromTemplate): handed to spark-submit as a driver template, every
+    customization of sparkplane's template must reach the pod Spark creates."""
+    manifest = str(REPO / "tests" / "data" / "kube" / "golden-pyspark.yaml")
+    ours = render(manifest, str(uuid.uuid4()), str(uuid.uuid4()), "k8s://" + kube.server,
+                  getpass.getuser())
+    text = by_kind(ours, "ConfigMap",
+                   lambda o: "podspec-configmap-key" in o.get("data", {}))[0]["data"]["podspec-configmap-key"]
+    template = json.loads(text)
+    path = tmp_path / "pod-spec-template.yml"
+    path.write_text(text)
+    name = "template-check"
+    args = ["--master", "k8s://" + kube.server, "--deploy-mode", "cluster", "--name", name,
+            "--class", "org.apache.spark.examples.SparkPi",
+            "--conf", f"spark.kubernetes.namespace={NS}",
+            "--conf", "spark.kubernetes.container.image=apache/spark:4.1.1",
+            "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "--conf", f"spark.kubernetes.driver.pod.name={name}-driver",
+            "--conf", f"spark.kubernetes.driver.podTemplateFile={path}",
+            "--conf", "spark.kubernetes.driver.podTemplateContainerName=spark-kubernetes-executor",
+            "local:///opt/spark/examples/jars/spark-examples_2.13-4.1.1.jar"]
+    spark_submit(kube, args, tmp_path)
+    pod = kube.api("GET", f"/api/v1/namespaces/{NS}/pods/{name}-driver")
+    kube.api("DELETE", f"/api/v1/namespaces/{NS}/pods/{name}-driver?gracePeriodSeconds=0")
+    want, got = template["spec"], pod["spec"]
+    assert {v["name"] for v in want["volumes"]} <= {v["name"] for v in got["volumes"]}
+    assert [c["name"] for c in want["containers"][1:]] == \
+        [c["name"] for c in got["containers"] if c["name"] != "spark-kubernetes-executor"]
+    spark = next(c for c in got["containers"] if c["name"] == "spark-kubernetes-executor")
+    tspark = want["containers"][0]
+    env = [(e["name"], e.get("value")) for e in spark["env"]]
+    for e in tspark["env"]:
+        assert (e["name"], e.get("value")) in env
+    assert {m["mountPath"] for m in tspark["volumeMounts"]} <= {m["mountPath"] for m in spark["volumeMounts"]}
+    for t in want["tolerations"]:
+        assert t in got["tolerations"]
+    assert got["priorityClassName"] == want["priorityClassName"]
+    assert pod["metadata"]["labels"].items() >= template["metadata"].get("labels", {}).items()

@@ -4,7 +4,6 @@
 
 #include "api/defaults.h"
 #include "common/error.h"
-#include "common/yaml.h"
 #include "runtime/kube/driver_build.h"
 #include "runtime/kube/driver_names.h"
 #include "runtime/kube/java_properties.h"
@@ -78,7 +77,9 @@ DriverResources build_driver_resources(const api::SparkApplication& app,
              {"kind", "ConfigMap"},
              {"metadata", {{"name", b.template_config_map_name}, {"namespace", b.ns}}},
              {"immutable", true},
-             {"data", {{"podspec-configmap-key", to_yaml(b.executor_template)}}}};
+             // JSON, which is YAML too: no plain scalar the driver's YAML reader could take for
+             // another type ("1e3" read as a number).
+             {"data", {{"podspec-configmap-key", b.executor_template.dump(2) + "\n"}}}};
   }
   detail::ui_service_and_ingress(b);
   detail::driver_ingresses(b);
