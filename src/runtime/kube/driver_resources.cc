@@ -39,6 +39,12 @@ DriverResources build_driver_resources(const api::SparkApplication& app,
   b.spec = api::with_defaults(app.spec);
   b.ns = app.metadata.namespace_.empty() ? "default" : app.metadata.namespace_;
   b.name = app.metadata.name;
+  if (b.spec.mode != "cluster") {
+    // The operator would run such a driver inside its own pod; sparkplane runs none there.
+    throw Invalid(
+        "spec.mode: " + b.spec.mode +
+        ": only cluster mode is supported on Kubernetes (the driver runs in its own pod)");
+  }
   out.app_id = spark_app_id(app, submission_id);
   out.driver_pod_name = driver_pod_name(app);
 

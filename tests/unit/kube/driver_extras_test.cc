@@ -185,6 +185,7 @@ TEST(DriverErrors, RefusedApplications) {
   EXPECT_THROW(build(scala_spec("  sparkConf:\n    spark.driver.host: h\n")), Invalid);
   EXPECT_THROW(build(scala_spec("  sparkConf:\n    spark.driver.memory: lots\n")), Invalid);
   EXPECT_THROW(build_driver_resources(testing::app_from(scala_spec()), "", {}), Invalid);
+  EXPECT_THROW(build(scala_spec("  mode: client\n")), Invalid);
   try {
     build(
         scala_spec("  volumes:\n    - {name: spark-local-dir-1, configMap: {name: c}}\n"
