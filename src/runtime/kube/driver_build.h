@@ -88,6 +88,13 @@ Submission kubeflow_submission(Build& b);
 void resolve_spark_conf(Build& b);
 // driver_pod.cc: the driver Pod of Spark's driver feature steps.
 Json spark_driver_pod(Build& b);
+// driver_pod_volumes.cc: the steps of spark_driver_pod that add volumes to the pod `pod` and its
+// Spark container `c`, in the order it runs them.
+void driver_secrets(Build& b, Json& pod, Json& c);
+void driver_conf_volumes(Build& b, Json& pod, Json& c);
+void driver_hadoop_conf(Build& b, Json& pod, Json& c);
+void driver_pod_template_volume(Build& b, Json& pod, Json& c);
+void driver_local_dirs(Build& b, Json& pod, Json& c);
 // pod_customizations.cc: the operator's webhook mutations of a driver or executor pod.
 void customize_pod(Json& pod, Build& b, Role role);
 // driver_services.cc: the headless driver Service; the UI Service and Ingress; the Services and
