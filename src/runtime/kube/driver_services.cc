@@ -2,7 +2,10 @@
 // (Spark's DriverServiceFeatureStep), the Spark UI Service and Ingress and the Services and
 // Ingresses of spec.driverIngressOptions (the Kubeflow operator's web_ui.go and
 // driveringress.go).
-#include <regex>
+#include <cctype>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "runtime/kube/driver_build.h"
@@ -69,13 +72,46 @@ struct Url {
   std::string text, host, path;
 };
 
+// `format` with each {{$<var>}} (spaces allowed inside the braces) replaced by its value, the
+// template syntax the operator's ingress URL format takes. (By hand: std::regex trips GCC 12's
+// -Wmaybe-uninitialized in the optimized sanitizer build.)
+std::string fill_template(const std::string& format,
+                          const std::vector<std::pair<std::string_view, std::string_view>>& vars) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = format.find("{{", at);
+    if (open == std::string::npos) break;
+    std::size_t p = open + 2;
+    auto skip_spaces = [&] {
+      while (p < format.size() && std::isspace(static_cast<unsigned char>(format[p]))) ++p;
+    };
+    skip_spaces();
+    bool replaced = false;
+    if (p < format.size() && format[p] == '$') {
+      for (const auto& [name, value] : vars) {
+        if (format.compare(p + 1, name.size(), name) != 0) continue;
+        std::size_t q = p + 1 + name.size();
+        while (q < format.size() && std::isspace(static_cast<unsigned char>(format[q]))) ++q;
+        if (format.compare(q, 2, "}}") != 0) continue;
+        out.append(format, at, open - at).append(value);
+        at = q + 2;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out.append(format, at, open + 2 - at);
+      at = open + 2;
+    }
+  }
+  return out.append(format, at, std::string::npos);
+}
+
 // The operator's getDriverIngressURL: {{$appName}} and {{$appNamespace}} filled in, http:// when
 // there is no scheme.
 Url ingress_url(const Build& b, const std::string& format) {
-  static const std::regex app_name(R"(\{\{\s*[$]appName\s*\}\})");
-  static const std::regex app_namespace(R"(\{\{\s*[$]appNamespace\s*\}\})");
-  std::string s = std::regex_replace(format, app_name, b.name);
-  s = std::regex_replace(s, app_namespace, b.ns);
+  std::string s = fill_template(format, {{"appName", b.name}, {"appNamespace", b.ns}});
   Url u;
   u.text = s;
   std::string rest = s;
