@@ -270,6 +270,12 @@ Result AppReconciler::observe_driver(Ctx& c) {
   if (!obs.pod_name.empty()) st.driver_info.pod_name = obs.pod_name;
   if (!obs.web_ui_address.empty()) st.driver_info.web_ui_address = obs.web_ui_address;
   if (obs.web_ui_port != 0) st.driver_info.web_ui_port = obs.web_ui_port;
+  auto copy_if_set = [](std::string& to, const std::string& from) {
+    if (!from.empty()) to = from;
+  };
+  copy_if_set(st.driver_info.web_ui_service_name, obs.web_ui_service_name);
+  copy_if_set(st.driver_info.web_ui_ingress_name, obs.web_ui_ingress_name);
+  copy_if_set(st.driver_info.web_ui_ingress_address, obs.web_ui_ingress_address);
   st.executor_state = obs.executor_state;
   st.app_state.state = next;
   if (next == AppState::kFailing) st.app_state.error_message = obs.message;

@@ -24,6 +24,9 @@ struct DriverObservation {
   std::string pod_name;
   std::string web_ui_address;
   int32_t web_ui_port = 0;
+  std::string web_ui_service_name;  // the Spark UI's Service and Ingress, when the runtime made
+  std::string web_ui_ingress_name;  // them (Kubernetes); copied into status.driverInfo
+  std::string web_ui_ingress_address;
   std::optional<Time> finished_at;
   std::map<std::string, std::string> executor_state;  // name -> PENDING/RUNNING/...
 };
