@@ -1,0 +1,607 @@
+"""End to end: `sparkplane operator` against a real test cluster (etcd, kube-apiserver,
+kube-scheduler, kube-controller-manager for garbage collection, kwok as the kubelet).
+
+The CRDs of deploy/crds are applied, then `sparkplane operator` ($SPARKPLANE_BIN) reconciles
+SparkApplications: it creates each driver's ConfigMap, Pod and Service itself, kwok runs the pod
+(Pending -> Running) and a test ends it by annotating it `sparkplane.test/complete: succeeded`
+or `failed` (scripts/cluster/kwok-stages.yaml). Each test works in namespaces of its own; the
+module's operator watches those of the single-replica tests, and the leader election and API
+server restart tests start their own operators on namespaces only they use.
+"""
+import glob
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kube_cluster import KubeCluster, KubeError, require_binaries
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("SPARKPLANE_BIN", str(REPO / "build-asan" / "sparkplane"))
+GROUP = "/apis/sparkoperator.k8s.io/v1beta2"
+IMAGE = "apache/spark:4.1.1"
+APP_NAME_LABEL = "sparkoperator.k8s.io/app-name"
+SUBMISSION_LABEL = "sparkoperator.k8s.io/submission-id"
+
+# Namespaces of the module's operator, one per test.
+NAMESPACES = ["op-manifests", "analytics", "op-run", "op-retry", "op-invalidate", "op-suspend",
+              "op-ttl", "op-sched"]
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def apps_path(ns, name="", plural="sparkapplications"):
+    return f"{GROUP}/namespaces/{ns}/{plural}" + (f"/{name}" if name else "")
+
+
+def create_namespace(kube, ns):
+    status, body = kube.request("POST", "/api/v1/namespaces",
+                                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    assert status in (201, 409), body
+    # Pods need the namespace's default service account, made by kube-controller-manager.
+    kube.wait(f"service account {ns}/default",
+              lambda: kube.get(f"/api/v1/namespaces/{ns}/serviceaccounts/default"), timeout=30)
+
+
+def spark_pi(name, **spec):
+    app = {
+        "apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
+        "metadata": {"name": name},
+        "spec": {
+            "type": "Scala", "mode": "cluster", "image": IMAGE,
+            "mainClass": "org.apache.spark.examples.SparkPi",
+            "mainApplicationFile": "local:///opt/spark/examples/jars/spark-examples.jar",
+            "arguments": ["10"], "sparkVersion": "4.1.1",
+            "restartPolicy": {"type": "Never"},
+            "driver": {"cores": 1, "memory": "512m", "labels": {"test": "operator"}},
+            "executor": {"cores": 1, "instances": 1, "memory": "512m"},
+        },
+    }
+    app["spec"].update(spec)
+    return app
+
+
+def apply(kube, ns, doc):
+    doc = dict(doc, metadata=dict(doc["metadata"], namespace=ns))
+    doc.pop("status", None)
+    plural = doc["kind"].lower() + "s"
+    return kube.api("POST", apps_path(ns, plural=plural) + "?fieldValidation=Strict", doc)
+
+
+def app(kube, ns, name):
+    return kube.get(apps_path(ns, name))
+
+
+def state_of(obj):
+    return ((obj or {}).get("status") or {}).get("applicationState", {}).get("state", "")
+
+
+def wait_state(kube, ns, name, *states, timeout=60):
+    def check():
+        a = app(kube, ns, name)
+        return a if state_of(a) in states else None
+    try:
+        return kube.wait(f"{ns}/{name} in {states}", check, timeout=timeout)
+    except AssertionError as e:
+        raise AssertionError(f"{e}; status now: {(app(kube, ns, name) or {}).get('status')}") from None
+
+
+def pod(kube, ns, name):
+    return kube.get(f"/api/v1/namespaces/{ns}/pods/{name}")
+
+
+def wait_pod(kube, ns, name, phase="Running", submission=None, timeout=30):
+    def check():
+        p = pod(kube, ns, name)
+        if not p or (phase and p.get("status", {}).get("phase") != phase):
+            return None
+        if submission and p["metadata"]["labels"].get(SUBMISSION_LABEL) != submission:
+            return None
+        return p
+    return kube.wait(f"pod {ns}/{name} {phase}", check, timeout=timeout)
+
+
+def finish(kube, ns, pod_name, how="succeeded"):
+    kube.api("PATCH", f"/api/v1/namespaces/{ns}/pods/{pod_name}",
+             {"metadata": {"annotations": {"sparkplane.test/complete": how}}})
+
+
+def run_driver(kube, ns, name, how="succeeded", timeout=60):
+    """Waits for the app's current driver to run, then ends it."""
+    a = wait_state(kube, ns, name, "RUNNING", timeout=timeout)
+    submission = a["status"]["submissionID"]
+    wait_pod(kube, ns, a["status"]["driverInfo"]["podName"], submission=submission)
+    finish(kube, ns, a["status"]["driverInfo"]["podName"], how)
+    return submission
+
+
+def events(kube, ns, name):
+    items = kube.api("GET", f"/api/v1/namespaces/{ns}/events")["items"]
+    return [e for e in items if e["involvedObject"].get("name") == name
+            and e["involvedObject"].get("kind") == "SparkApplication"]
+
+
+def reasons(kube, ns, name):
+    return {e["reason"] for e in events(kube, ns, name)}
+
+
+def owners(obj):
+    return {(r["kind"], r["name"]) for r in obj["metadata"].get("ownerReferences", [])}
+
+
+class Recorder:
+    """Watches a namespace's SparkApplications (or pods) in a thread and keeps what it saw:
+    each app's applicationState.state sequence (repeats folded), and each pod's uid."""
+
+    def __init__(self, kube, ns, what="sparkapplications"):
+        self.kube, self.ns, self.what = kube, ns, what
+        self.states = {}
+        self.pod_uids = {}  # app name -> set of driver pod uids
+        self.submissions = {}  # app name -> set of submission ids of driver pods
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        path = (apps_path(self.ns) if self.what == "sparkapplications"
+                else f"/api/v1/namespaces/{self.ns}/pods")
+        rv = ""
+        while not self._stop:
+            try:
+                q = f"{path}?allowWatchBookmarks=false&timeoutSeconds=30" + (
+                    f"&resourceVersion={rv}" if rv else "")
+                with self.kube.watch(q, timeout=40) as stream:
+                    for ev in stream:
+                        if self._stop:
+                            return
+                        obj = ev["object"]
+                        rv = obj.get("metadata", {}).get("resourceVersion", rv)
+                        if ev["type"] == "ERROR":
+                            rv = ""
+                            break
+                        self._see(obj)
+            except Exception:  # noqa: BLE001 - an API server restart ends the watch
+                time.sleep(0.5)
+
+    def _see(self, obj):
+        meta = obj["metadata"]
+        if self.what == "sparkapplications":
+            seq = self.states.setdefault(meta["name"], [])
+            s = state_of(obj)
+            if not seq or seq[-1] != s:
+                seq.append(s)
+        else:
+            labels = meta.get("labels", {})
+            if labels.get("spark-role") == "driver":
+                app_name = labels.get(APP_NAME_LABEL, "")
+                self.pod_uids.setdefault(app_name, set()).add(meta["uid"])
+                self.submissions.setdefault(app_name, set()).add(labels.get(SUBMISSION_LABEL))
+
+    def stop(self):
+        self._stop = True
+
+
+class Operator:
+    """One `sparkplane operator` process."""
+
+    def __init__(self, kube, log_path, namespaces, extra=()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path)
+        self.args = [BIN, "operator", "--kubeconfig", str(kube.kubeconfig),
+                     "--namespaces", ",".join(namespaces), "--listen", f"127.0.0.1:{self.port}",
+                     "--default-image", IMAGE, "--workers", "4"] + list(extra)
+        self.proc = None
+
+    def start(self, wait_ready=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        if wait_ready:
+            self.wait_ready()
+        return self
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=2) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def wait_ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            assert self.proc.poll() is None, f"operator exited {self.proc.returncode}: {self.tail()}"
+            try:
+                if self.get("/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("operator not ready: " + self.tail())
+
+    def tail(self, n=30):
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
+        return self.proc.returncode if self.proc else None
+
+
+# ---- fixtures -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kube():
+    require_binaries()
+    if not os.access(BIN, os.X_OK):
+        pytest.skip(f"{BIN} is not built (set SPARKPLANE_BIN)")
+    cluster = KubeCluster(nodes=2).start()
+    try:
+        for crd in sorted(glob.glob(str(REPO / "deploy" / "crds" / "*.yaml"))):
+            cluster.api("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                        yaml.safe_load(Path(crd).read_text()))
+        for crd in ("sparkapplications", "scheduledsparkapplications"):
+            cluster.wait(f"CRD {crd} established", lambda crd=crd: any(
+                c["type"] == "Established" and c["status"] == "True" for c in cluster.api(
+                    "GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
+                           f"{crd}.sparkoperator.k8s.io").get("status", {}).get("conditions") or []))
+        # What the Kubeflow-style manifests refer to.
+        for pc in ("high", "low", "batch", "golden-high"):
+            cluster.api("POST", "/apis/scheduling.k8s.io/v1/priorityclasses",
+                        {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                         "metadata": {"name": pc}, "value": 1000})
+        for ns in NAMESPACES:
+            create_namespace(cluster, ns)
+            cluster.api("POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
+                        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "spark"}})
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def operator(kube, tmp_path_factory):
+    op = Operator(kube, tmp_path_factory.mktemp("operator") / "operator.log", NAMESPACES).start()
+    yield op
+    rc = op.stop()
+    assert rc == 0, f"operator exited {rc}: {op.tail()}"
+
+
+# ---- tests --------------------------------------------------------------------------------------
+
+def test_examples_and_kubeflow_manifests_apply_and_submit(kube, operator):
+    """Every SparkApplication of examples/ and tests/data (Kubeflow-style manifests) is accepted
+    unchanged and submitted: its driver pod is created; scheduled ones get a schedule."""
+    files = sorted(glob.glob(str(REPO / "examples" / "*.yaml")) +
+                   glob.glob(str(REPO / "tests" / "data" / "manifests" / "*.yaml")) +
+                   glob.glob(str(REPO / "tests" / "data" / "kube" / "*.yaml")))
+    apps, scheduled = [], []
+    for f in files:
+        for doc in yaml.safe_load_all(Path(f).read_text()):
+            if not doc or doc.get("apiVersion") != "sparkoperator.k8s.io/v1beta2":
+                continue
+            ns = "analytics" if doc["metadata"].get("namespace") == "analytics" else "op-manifests"
+            name = doc["metadata"]["name"]
+            if any(n == name and s == ns for s, n in apps + scheduled):
+                doc["metadata"]["name"] = name = f"{name}-{len(apps)}"
+            apply(kube, ns, doc)
+            (apps if doc["kind"] == "SparkApplication" else scheduled).append((ns, name))
+    assert len(apps) >= 6 and len(scheduled) >= 2
+    for ns, name in apps:
+        a = wait_state(kube, ns, name, "SUBMITTED", "RUNNING", timeout=60)
+        driver = a["status"]["driverInfo"]["podName"]
+        # Created; some stay Pending (a missing PersistentVolumeClaim, a node selector).
+        p = wait_pod(kube, ns, driver, phase=None, submission=a["status"]["submissionID"])
+        assert ("SparkApplication", name) in owners(p)
+    for ns, name in scheduled:
+        s = kube.wait(f"{ns}/{name} scheduled", lambda ns=ns, name=name: (
+            kube.get(apps_path(ns, name, "scheduledsparkapplications")).get("status") or {}
+        ).get("scheduleState") == "Scheduled", timeout=30)
+        assert s
+
+
+def test_driver_resources_run_and_complete(kube, operator):
+    ns, name = "op-run", "spark-pi"
+    rec = Recorder(kube, ns)
+    try:
+        time.sleep(0.3)
+        created = apply(kube, ns, spark_pi(name, sparkConf={"spark.ui.port": "4041"}))
+        uid = created["metadata"]["uid"]
+        a = wait_state(kube, ns, name, "RUNNING", timeout=60)
+        st = a["status"]
+        submission = st["submissionID"]
+        assert st["driverInfo"]["podName"] == f"{name}-driver"
+
+        # The driver Pod, owned by the app, with the operator's and Spark's labels.
+        p = wait_pod(kube, ns, f"{name}-driver", submission=submission)
+        labels = p["metadata"]["labels"]
+        assert labels["spark-role"] == "driver"
+        assert labels[APP_NAME_LABEL] == name
+        assert labels["sparkoperator.k8s.io/launched-by-spark-operator"] == "true"
+        assert labels["spark-app-selector"] == st["sparkApplicationId"]
+        assert labels["test"] == "operator"
+        assert [(r["kind"], r["name"], r["uid"]) for r in p["metadata"]["ownerReferences"]] == \
+            [("SparkApplication", name, uid)]
+        assert p["spec"]["containers"][0]["image"] == IMAGE
+        # Its ConfigMap and headless Service, owned by the pod (garbage collected with it).
+        cms = [c for c in kube.api("GET", f"/api/v1/namespaces/{ns}/configmaps")["items"]
+               if ("Pod", p["metadata"]["name"]) in owners(c)]
+        assert len(cms) == 1 and "spark.properties" in cms[0]["data"], cms
+        props = cms[0]["data"]["spark.properties"]
+        assert f"spark.kubernetes.namespace={ns}" in props
+        assert f"spark.kubernetes.driver.pod.name={name}-driver" in props
+        svcs = kube.api("GET", f"/api/v1/namespaces/{ns}/services")["items"]
+        headless = [s for s in svcs if ("Pod", p["metadata"]["name"]) in owners(s)]
+        assert len(headless) == 1 and headless[0]["spec"]["clusterIP"] == "None"
+        assert headless[0]["spec"]["selector"]["spark-app-selector"] == st["sparkApplicationId"]
+        ui = [s for s in svcs if ("SparkApplication", name) in owners(s)]
+        assert [s["metadata"]["name"] for s in ui] == [f"{name}-ui-svc"]
+        assert st["driverInfo"]["webUIServiceName"] == f"{name}-ui-svc"
+        # Without sparkUIOptions the UI Service's port is spark.ui.port, as Kubeflow's.
+        assert st["driverInfo"]["webUIPort"] == 4041
+        assert st["driverInfo"]["webUIAddress"] == f"{ui[0]['spec']['clusterIP']}:4041"
+
+        finish(kube, ns, p["metadata"]["name"], "succeeded")
+        a = wait_state(kube, ns, name, "COMPLETED", timeout=30)
+        st = a["status"]
+        assert st["terminationTime"] and st["lastSubmissionAttemptTime"]
+        assert st["submissionAttempts"] == 1 and st["executionAttempts"] == 1
+        assert "errorMessage" not in st["applicationState"]
+        assert a["metadata"]["finalizers"] == ["sparkoperator.k8s.io/finalizer"]
+        kube.wait("the state sequence", lambda: rec.states.get(name, [])[-1:] == ["COMPLETED"])
+        assert rec.states[name] == ["", "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED"]
+        kube.wait("events", lambda: {"SparkApplicationAdded", "SparkApplicationSubmitted",
+                                      "SparkDriverRunning", "SparkDriverCompleted",
+                                      "SparkApplicationCompleted"} <= reasons(kube, ns, name))
+        ev = events(kube, ns, name)
+        assert all(e["source"]["component"] == "sparkplane" for e in ev)
+        assert all(e["involvedObject"]["uid"] == uid for e in ev)
+
+        # Deleting the app deletes the driver pod (finalizer) and what it owned (GC).
+        kube.api("DELETE", apps_path(ns, name))
+        kube.wait("app gone", lambda: app(kube, ns, name) is None, timeout=30)
+        kube.wait("driver pod gone", lambda: pod(kube, ns, f"{name}-driver") is None, timeout=30)
+        kube.wait("ConfigMap gone (GC)", lambda: kube.get(
+            f"/api/v1/namespaces/{ns}/configmaps/{cms[0]['metadata']['name']}") is None, timeout=60)
+    finally:
+        rec.stop()
+
+    status, metrics = operator.get("/metrics")
+    assert status == 200
+    for m in ("spark_application_count", "spark_application_submit_count",
+              "spark_application_success_count", "spark_application_running_count",
+              "spark_application_start_latency_seconds"):
+        assert m in metrics, m
+
+
+def test_failed_driver_is_retried_then_failed(kube, operator):
+    ns, name = "op-retry", "failing"
+    rec = Recorder(kube, ns)
+    try:
+        time.sleep(0.3)
+        apply(kube, ns, spark_pi(name, restartPolicy={
+            "type": "OnFailure", "onFailureRetries": 2, "onFailureRetryInterval": 1,
+            "onSubmissionFailureRetries": 1, "onSubmissionFailureRetryInterval": 1}))
+        submissions = []
+        for attempt in range(1, 4):
+            submissions.append(run_driver(kube, ns, name, "failed"))
+            if attempt < 3:
+                kube.wait(f"attempt {attempt + 1}", lambda a=attempt: (
+                    (app(kube, ns, name).get("status") or {}).get("executionAttempts", 0) > a),
+                    timeout=30)
+        a = wait_state(kube, ns, name, "FAILED", timeout=30)
+        st = a["status"]
+        assert len(set(submissions)) == 3
+        assert st["executionAttempts"] == 3 and st["submissionAttempts"] == 3
+        assert st["applicationState"]["errorMessage"].startswith(
+            "driver container failed with ExitCode: 1, Reason: Error"), st
+        kube.wait("the state sequence", lambda: rec.states.get(name, [])[-1:] == ["FAILED"])
+        seq = rec.states[name]
+        assert seq[:5] == ["", "SUBMITTED", "RUNNING", "FAILING", "PENDING_RERUN"], seq
+        assert seq.count("FAILING") == 3 and seq.count("PENDING_RERUN") == 2, seq
+        kube.wait("events", lambda: {"SparkDriverFailed", "SparkApplicationPendingRerun",
+                                      "SparkApplicationFailed"} <= reasons(kube, ns, name))
+    finally:
+        rec.stop()
+
+
+def test_spec_change_invalidates_and_resubmits(kube, operator):
+    ns, name = "op-invalidate", "changing"
+    rec = Recorder(kube, ns)
+    try:
+        time.sleep(0.3)
+        apply(kube, ns, spark_pi(name))
+        first = wait_state(kube, ns, name, "RUNNING")["status"]["submissionID"]
+        kube.api("PATCH", apps_path(ns, name), {"spec": {"arguments": ["20"]}})
+        kube.wait("a new submission", lambda: (
+            state_of(app(kube, ns, name)) in ("SUBMITTED", "RUNNING")
+            and app(kube, ns, name)["status"]["submissionID"] != first), timeout=60)
+        a = wait_state(kube, ns, name, "RUNNING")
+        p = wait_pod(kube, ns, f"{name}-driver", submission=a["status"]["submissionID"])
+        assert p["spec"]["containers"][0]["args"][-1] == "20"
+        assert a["status"]["submissionAttempts"] == 1  # counts start again
+        seq = rec.states[name]
+        i = seq.index("INVALIDATING")
+        assert seq[i:i + 4] == ["INVALIDATING", "PENDING_RERUN", "SUBMITTED", "RUNNING"], seq
+    finally:
+        rec.stop()
+
+
+def test_suspend_and_resume(kube, operator):
+    ns, name = "op-suspend", "pausing"
+    rec = Recorder(kube, ns)
+    try:
+        time.sleep(0.3)
+        apply(kube, ns, spark_pi(name))
+        wait_state(kube, ns, name, "RUNNING")
+        kube.api("PATCH", apps_path(ns, name), {"spec": {"suspend": True}})
+        wait_state(kube, ns, name, "SUSPENDED", timeout=30)
+        kube.wait("driver pod gone", lambda: pod(kube, ns, f"{name}-driver") is None, timeout=30)
+        time.sleep(1)
+        assert state_of(app(kube, ns, name)) == "SUSPENDED"
+        kube.api("PATCH", apps_path(ns, name), {"spec": {"suspend": False}})
+        a = wait_state(kube, ns, name, "RUNNING", timeout=30)
+        wait_pod(kube, ns, f"{name}-driver", submission=a["status"]["submissionID"])
+        seq = rec.states[name]
+        i = seq.index("SUSPENDING")
+        assert seq[i:i + 5] == ["SUSPENDING", "SUSPENDED", "RESUMING", "SUBMITTED", "RUNNING"], seq
+        kube.wait("events", lambda: {"SparkApplicationSuspending", "SparkApplicationSuspended",
+                                      "SparkApplicationResuming"} <= reasons(kube, ns, name))
+    finally:
+        rec.stop()
+
+
+def test_time_to_live_deletes_the_app(kube, operator):
+    ns, name = "op-ttl", "short-lived"
+    apply(kube, ns, spark_pi(name, timeToLiveSeconds=2))
+    run_driver(kube, ns, name, "succeeded")
+    wait_state(kube, ns, name, "COMPLETED", timeout=30)
+    ended = time.time()
+    kube.wait("app deleted after its TTL", lambda: app(kube, ns, name) is None, timeout=30)
+    assert time.time() - ended >= 1
+    kube.wait("driver pod gone", lambda: pod(kube, ns, f"{name}-driver") is None, timeout=30)
+
+
+def scheduled(name, policy, every="@every 3s"):
+    template = spark_pi("x")["spec"]
+    return {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "ScheduledSparkApplication",
+            "metadata": {"name": name},
+            "spec": {"schedule": every, "concurrencyPolicy": policy,
+                     "successfulRunHistoryLimit": 5, "failedRunHistoryLimit": 5,
+                     "template": template}}
+
+
+def runs_of(kube, ns, name):
+    items = kube.api("GET", apps_path(ns) + "?labelSelector=sparkoperator.k8s.io%2Fscheduled-app-name%3D"
+                     + name)["items"]
+    return sorted(items, key=lambda a: a["metadata"]["name"])
+
+
+def test_scheduled_forbid_and_replace(kube, operator):
+    ns = "op-sched"
+    apply(kube, ns, scheduled("forbid", "Forbid"))
+    apply(kube, ns, scheduled("replace", "Replace"))
+
+    # Forbid: while the first run runs, no other starts; once it ends, the next does.
+    first = kube.wait("a first Forbid run", lambda: runs_of(kube, ns, "forbid"), timeout=30)[0]
+    run1 = first["metadata"]["name"]
+    wait_state(kube, ns, run1, "RUNNING", timeout=30)
+    time.sleep(7)  # two activations pass
+    assert [r["metadata"]["name"] for r in runs_of(kube, ns, "forbid")] == [run1]
+    finish(kube, ns, app(kube, ns, run1)["status"]["driverInfo"]["podName"])
+    wait_state(kube, ns, run1, "COMPLETED", timeout=30)
+    second = kube.wait("a second Forbid run", lambda: [
+        r for r in runs_of(kube, ns, "forbid") if r["metadata"]["name"] != run1], timeout=30)
+    assert len(second) == 1
+    s = kube.get(apps_path(ns, "forbid", "scheduledsparkapplications"))["status"]
+    assert s["scheduleState"] == "Scheduled"
+    kube.wait("history", lambda: run1 in (kube.get(apps_path(
+        ns, "forbid", "scheduledsparkapplications"))["status"].get("pastSuccessfulRunNames") or []))
+
+    # Replace: a run still going when the next is due is deleted, and the next one starts.
+    r1 = kube.wait("a first Replace run", lambda: runs_of(kube, ns, "replace"), timeout=30)
+    r1 = r1[0]["metadata"]["name"]
+    kube.wait("the first run replaced", lambda: app(kube, ns, r1) is None, timeout=30)
+    later = runs_of(kube, ns, "replace")
+    assert later and all(r["metadata"]["name"] != r1 for r in later)
+    assert len([r for r in later if state_of(r) not in ("COMPLETED", "FAILED")]) <= 1
+
+    for n in ("forbid", "replace"):
+        kube.api("PATCH", apps_path(ns, n, "scheduledsparkapplications"), {"spec": {"suspend": True}})
+
+
+def lease_holder(kube, ns, name="sparkplane-operator"):
+    lease = kube.get(f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}")
+    return ((lease or {}).get("spec") or {}).get("holderIdentity", "")
+
+
+def test_leader_killed_mid_flight_no_app_submitted_twice_none_lost(kube, tmp_path):
+    ns, count = "op-ha", 30
+    create_namespace(kube, ns)
+    election = ["--leader-elect", "--lease-namespace", ns, "--lease-duration", "4s",
+                "--renew-deadline", "3s", "--retry-period", "1s"]
+    ops = {}
+    for ident in ("replica-a", "replica-b"):
+        ops[ident] = Operator(kube, tmp_path / f"{ident}.log", [ns],
+                              election + ["--identity", ident]).start()
+    pods = Recorder(kube, ns, what="pods")
+    try:
+        leader = kube.wait("a leader", lambda: lease_holder(kube, ns), timeout=30)
+        standby = next(i for i in ops if i != leader)
+        assert ops[standby].get("/readyz")[0] == 200  # standing by counts as ready
+        third = count // 3
+        for i in range(third):
+            apply(kube, ns, spark_pi(f"ha-{i:02d}"))
+        wait_state(kube, ns, "ha-00", "RUNNING", timeout=30)
+        for i in range(third, count):
+            apply(kube, ns, spark_pi(f"ha-{i:02d}"))
+            if i == 2 * third:
+                ops[leader].proc.send_signal(signal.SIGKILL)  # mid-flight
+        ops[leader].proc.wait()
+        kube.wait("the standby leads", lambda: lease_holder(kube, ns) == standby, timeout=30)
+        for i in range(count):
+            wait_state(kube, ns, f"ha-{i:02d}", "RUNNING", timeout=90)
+        for i in range(count):
+            finish(kube, ns, f"ha-{i:02d}-driver")
+        for i in range(count):
+            a = wait_state(kube, ns, f"ha-{i:02d}", "COMPLETED", timeout=60)
+            assert a["status"]["submissionAttempts"] == 1, a["status"]
+            assert a["status"]["executionAttempts"] == 1, a["status"]
+        time.sleep(1)
+        # One driver pod and one submission per app, ever; one spark.properties ConfigMap each.
+        assert sorted(pods.pod_uids) == [f"ha-{i:02d}" for i in range(count)]
+        twice = {k: v for k, v in pods.pod_uids.items() if len(v) != 1}
+        assert not twice, twice
+        assert all(len(v) == 1 for v in pods.submissions.values()), pods.submissions
+        cms = [c for c in kube.api("GET", f"/api/v1/namespaces/{ns}/configmaps")["items"]
+               if "spark.properties" in c.get("data", {})]
+        assert len(cms) == count
+        # Both replicas submitted some: the work really was handed over.
+        created = {i: op.log_path.read_text().count("created driver pod") for i, op in ops.items()}
+        assert created[leader] > 0 and created[standby] > 0, created
+    finally:
+        pods.stop()
+        rcs = {i: op.stop() for i, op in ops.items()}
+    assert rcs[standby] == 0, ops[standby].tail()
+
+
+def test_api_server_restart_mid_watch(kube, tmp_path):
+    ns = "op-restart"
+    create_namespace(kube, ns)
+    op = Operator(kube, tmp_path / "operator.log", [ns]).start()
+    try:
+        apply(kube, ns, spark_pi("before"))
+        wait_state(kube, ns, "before", "RUNNING")
+        kube.restart_apiserver(down_seconds=3)
+        # The watches were cut: the operator resumes them and sees the driver end.
+        finish(kube, ns, "before-driver")
+        wait_state(kube, ns, "before", "COMPLETED", timeout=60)
+        apply(kube, ns, spark_pi("after"))
+        run_driver(kube, ns, "after")
+        wait_state(kube, ns, "after", "COMPLETED", timeout=60)
+        assert op.proc.poll() is None, op.tail()
+        assert op.get("/readyz")[0] == 200
+    finally:
+        rc = op.stop()
+    assert rc == 0, op.tail()
