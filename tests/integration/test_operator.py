@@ -321,6 +321,21 @@ def test_examples_and_kubeflow_manifests_apply_and_submit(kube, operator):
         assert s
 
 
+def test_store_and_runtime_live_suites(kube):
+    """The OperatorLive* GoogleTest suites of unit_tests (next to $SPARKPLANE_BIN): KubeStore's
+    Store contract and KubeRuntime's idempotent submission against this API server."""
+    unit_tests = Path(BIN).parent / "unit_tests"
+    if not unit_tests.exists():
+        pytest.skip(f"{unit_tests} is not built")
+    env = dict(os.environ, SPARKPLANE_TEST_KUBECONFIG=str(kube.kubeconfig),
+               SPARKPLANE_TEST_KUBE_DIR=str(kube.dir))
+    proc = subprocess.run([str(unit_tests), "--gtest_filter=OperatorLive*", "--gtest_color=no"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-6000:]
+    assert "[  PASSED  ] 2 tests." in out and "[  SKIPPED ]" not in out, out[-3000:]
+
+
 def test_driver_resources_run_and_complete(kube, operator):
     ns, name = "op-run", "spark-pi"
     rec = Recorder(kube, ns)
@@ -371,6 +386,9 @@ def test_driver_resources_run_and_complete(kube, operator):
         assert a["metadata"]["finalizers"] == ["sparkoperator.k8s.io/finalizer"]
         kube.wait("the state sequence", lambda: rec.states.get(name, [])[-1:] == ["COMPLETED"])
         assert rec.states[name] == ["", "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED"]
+        # The UI Service goes when the driver ends (Kubeflow's clean-up on termination).
+        kube.wait("UI Service removed", lambda: kube.get(
+            f"/api/v1/namespaces/{ns}/services/{name}-ui-svc") is None, timeout=30)
         kube.wait("events", lambda: {"SparkApplicationAdded", "SparkApplicationSubmitted",
                                       "SparkDriverRunning", "SparkDriverCompleted",
                                       "SparkApplicationCompleted"} <= reasons(kube, ns, name))
@@ -584,6 +602,25 @@ def test_leader_killed_mid_flight_no_app_submitted_twice_none_lost(kube, tmp_pat
         pods.stop()
         rcs = {i: op.stop() for i, op in ops.items()}
     assert rcs[standby] == 0, ops[standby].tail()
+
+
+def test_leader_that_loses_its_lease_exits_non_zero(kube, tmp_path):
+    ns = "op-lease"
+    create_namespace(kube, ns)
+    op = Operator(kube, tmp_path / "operator.log", [ns],
+                  ["--leader-elect", "--lease-namespace", ns, "--lease-duration", "4s",
+                   "--renew-deadline", "3s", "--retry-period", "1s", "--identity", "only"]).start()
+    try:
+        kube.wait("leading", lambda: lease_holder(kube, ns) == "only", timeout=30)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+        kube.api("PATCH", f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/sparkplane-operator",
+                 {"spec": {"holderIdentity": "intruder", "renewTime": now,
+                           "leaseDurationSeconds": 60}})
+        rc = op.proc.wait(timeout=30)
+    finally:
+        op.stop()
+    assert rc == 1, op.tail()
+    assert "leader election lost" in op.tail()
 
 
 def test_api_server_restart_mid_watch(kube, tmp_path):

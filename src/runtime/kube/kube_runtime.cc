@@ -278,12 +278,56 @@ controller::DriverObservation KubeRuntime::observe(const api::SparkApplication& 
   obs = observe_pods(*driver, executor_pods, app.status.executor_state);
 
   const UiInfo ui = ui_of(app);
+  const bool ended = obs.phase == controller::DriverPhase::kSucceeded ||
+                     obs.phase == controller::DriverPhase::kFailed;
+  if (ended && !ui.removed && !ui.service_name.empty()) {
+    // As the Kubeflow operator cleans up on termination: the UI goes with the driver (a
+    // rerun's submission makes a new one).
+    delete_operator_objects(app, true);
+    std::lock_guard lock(mu_);
+    auto it = ui_.find(key_of(app));
+    if (it != ui_.end() && it->second.submission_id == id) it->second.removed = true;
+  }
   obs.web_ui_service_name = ui.service_name;
   obs.web_ui_address = ui.address;
   obs.web_ui_port = ui.port;
   obs.web_ui_ingress_name = ui.ingress_name;
   obs.web_ui_ingress_address = ui.ingress_address;
   return obs;
+}
+
+void KubeRuntime::delete_operator_objects(const api::SparkApplication& app, bool ui_only) {
+  const std::string ns = ns_of(app);
+  std::vector<ResourceRef> owned;
+  try {
+    api::SparkApplication copy = app;
+    DriverResources r = build_driver_resources(
+        copy, app.status.submission_id.empty() ? "cleanup" : app.status.submission_id,
+        options_.driver);
+    if (!r.ui_service_name.empty()) owned.emplace_back(resources::kServices, ns, r.ui_service_name);
+    if (!r.ui_ingress_name.empty()) owned.emplace_back(kIngresses, ns, r.ui_ingress_name);
+    for (const auto& s : ui_only ? std::vector<Json>() : r.ingress_services) {
+      owned.emplace_back(resources::kServices, ns, string_at(s, "metadata.name"));
+    }
+    for (const auto& i : ui_only ? std::vector<Json>() : r.ingresses) {
+      owned.emplace_back(kIngresses, ns, string_at(i, "metadata.name"));
+    }
+  } catch (const Invalid&) {
+    owned.emplace_back(resources::kServices, ns, kubeflow_name(app.metadata.name, "ui-svc"));
+    owned.emplace_back(kIngresses, ns, kubeflow_name(app.metadata.name, "ui-ingress"));
+  }
+  DeleteOptions o;
+  o.propagation_policy = "Background";
+  for (const auto& ref : owned) {
+    try {
+      auto object = client_.find(ref);
+      if (!object || !owned_by(*object, app.metadata.uid)) continue;
+      o.precondition_uid = string_at(*object, "metadata.uid");
+      client_.remove(ref, o);
+    } catch (const NotFound&) {
+    } catch (const Conflict&) {
+    }
+  }
 }
 
 bool KubeRuntime::delete_resources(const api::SparkApplication& app) {
@@ -310,36 +354,7 @@ bool KubeRuntime::delete_resources(const api::SparkApplication& app) {
     }
   }
 
-  // The UI Service and Ingresses the operator made for the app (not Spark's own objects).
-  std::vector<ResourceRef> owned;
-  try {
-    api::SparkApplication copy = app;
-    DriverResources r = build_driver_resources(
-        copy, app.status.submission_id.empty() ? "cleanup" : app.status.submission_id,
-        options_.driver);
-    if (!r.ui_service_name.empty()) owned.emplace_back(resources::kServices, ns, r.ui_service_name);
-    if (!r.ui_ingress_name.empty()) owned.emplace_back(kIngresses, ns, r.ui_ingress_name);
-    for (const auto& s : r.ingress_services) {
-      owned.emplace_back(resources::kServices, ns, string_at(s, "metadata.name"));
-    }
-    for (const auto& i : r.ingresses) {
-      owned.emplace_back(kIngresses, ns, string_at(i, "metadata.name"));
-    }
-  } catch (const Invalid&) {
-    owned.emplace_back(resources::kServices, ns, kubeflow_name(app.metadata.name, "ui-svc"));
-    owned.emplace_back(kIngresses, ns, kubeflow_name(app.metadata.name, "ui-ingress"));
-  }
-  for (const auto& ref : owned) {
-    try {
-      auto object = client_.find(ref);
-      if (!object || !owned_by(*object, app.metadata.uid)) continue;
-      DeleteOptions o = background;
-      o.precondition_uid = string_at(*object, "metadata.uid");
-      client_.remove(ref, o);
-    } catch (const NotFound&) {
-    } catch (const Conflict&) {
-    }
-  }
+  delete_operator_objects(app, false);
   if (gone) {
     std::lock_guard lock(mu_);
     ui_.erase(key_of(app));

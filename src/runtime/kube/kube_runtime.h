@@ -11,7 +11,8 @@
 //   403), is a failed submission; other API failures are thrown and retried.
 // - observe() reads the driver pod of status.submissionID (the informer's cache, else one GET)
 //   and its executor pods, as the Kubeflow operator reads them (driver_observation.h), and the
-//   UI Service's address.
+//   UI Service's address. Once the driver has ended it deletes the UI Service and Ingress, as
+//   the Kubeflow operator does when an app terminates.
 // - delete_resources() deletes the driver pod (its ConfigMaps, Service and executors go with it
 //   by owner references, through kube-controller-manager's garbage collector) and the UI
 //   Service and Ingresses of the app; true once the pod is gone. Objects whose labels or owners
@@ -68,11 +69,15 @@ class KubeRuntime final : public controller::Runtime {
     int32_t port = 0;
     std::string ingress_name;
     std::string ingress_address;
+    bool removed = false;  // the driver ended and the UI Service and Ingress were deleted
   };
 
   Informer* informer_for(const std::string& ns) const;
   void notify(const Json& pod);
   UiInfo ui_of(const api::SparkApplication& app);
+  // Deletes the Services and Ingresses the operator made for `app` (only the UI's when
+  // `ui_only`), those whose owner is the app.
+  void delete_operator_objects(const api::SparkApplication& app, bool ui_only);
   UiInfo make_ui_info(const DriverResources& r, const std::string& ns,
                       const std::string& submission_id, const Json* created_service);
 
