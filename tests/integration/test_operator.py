@@ -444,6 +444,22 @@ def test_failed_driver_is_retried_then_failed(kube, operator):
         rec.stop()
 
 
+def test_refused_submission_fails(kube, operator):
+    """A spec spark-submit would refuse (client mode: the driver would run in the operator) is
+    a failed submission, retried per onSubmissionFailureRetries, then FAILED; no pod is made."""
+    ns, name = "op-retry", "client-mode"
+    apply(kube, ns, spark_pi(name, mode="client", restartPolicy={
+        "type": "OnFailure", "onSubmissionFailureRetries": 1, "onSubmissionFailureRetryInterval": 1}))
+    a = wait_state(kube, ns, name, "FAILED", timeout=30)
+    assert a["status"]["submissionAttempts"] == 2, a["status"]
+    assert "spec.mode" in a["status"]["applicationState"]["errorMessage"], a["status"]
+    assert pod(kube, ns, f"{name}-driver") is None
+    kube.wait("events", lambda: {"SparkApplicationSubmissionFailed", "SparkApplicationFailed"}
+              <= reasons(kube, ns, name))
+    status, metrics = operator.get("/metrics")
+    assert "spark_application_failed_submission_count 1" in metrics, metrics
+
+
 def test_spec_change_invalidates_and_resubmits(kube, operator):
     ns, name = "op-invalidate", "changing"
     rec = Recorder(kube, ns)
