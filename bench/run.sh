@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark, side by side with its peer, printing ratios.
-#   bench/run.sh [BUILD_DIR]    BENCH=control|history to run one of them
+#   bench/run.sh [BUILD_DIR]    BENCH=control|history|operator to run one of them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD="${1:-build}"
 VENV="${VENV:-$HOME/.cache/sparkplane/venv}"
 case "${BENCH:-all}" in
   all | control) "$VENV/bin/python" bench/control_plane_overhead.py --bin "$BUILD/sparkplane" ;;&
-  all | history) "$VENV/bin/python" bench/history_server.py --bin "$BUILD/sparkplane" ;;
-  control) ;;
-  *) echo "bench: unknown BENCH=${BENCH} (control, history)" >&2; exit 2 ;;
+  all | history) "$VENV/bin/python" bench/history_server.py --bin "$BUILD/sparkplane" ;;&
+  all | operator) "$VENV/bin/python" bench/operator.py --bin "$BUILD/sparkplane" ;;
+  control | history) ;;
+  *) echo "bench: unknown BENCH=${BENCH} (control, history, operator)" >&2; exit 2 ;;
 esac
