@@ -182,7 +182,8 @@ TEST_F(LocalRuntimeTest, SuccessWithSparkIdAndWebUi) {
       "'\"'SparkUI'\"' on port 4041.' >&2;"
       "echo '26/11/22 02:52:32 INFO Executor: Starting executor ID driver on host 10.1.2.3' >&2;"
       "echo '26/11/22 02:52:32 INFO RollingEventLogFilesWriter: Logging events to "
-      "file:/tmp/ev/eventlog_v2_local-1795315951971/events_1_local-1795315951971.zstd' >&2;"
+      "file:/srv/spark-events/eventlog_v2_local-1795315951971/events_1_local-1795315951971.zstd' "
+      ">&2;"
       "sleep 0.3; exit 0");
   ASSERT_TRUE(rt.submit(a, "sub-1").ok);
   controller::DriverObservation running;
@@ -474,7 +475,7 @@ TEST(LocalRuntimeLogScan, SparkLines) {
   EXPECT_EQ(s.web_ui_address(), "192.0.2.2:4040");
   s.scan_line(
       "26/11/22 02:52:32 INFO RollingEventLogFilesWriter: Logging events to "
-      "file:/tmp/ev/eventlog_v2_local-1795315951971/events_1_local-1795315951971.zstd");
+      "file:/srv/spark-events/eventlog_v2_local-1795315951971/events_1_local-1795315951971.zstd");
   EXPECT_EQ(s.app_id(), "local-1795315951971");
   s.scan_line("INFO SparkUI: Bound SparkUI to 0.0.0.0, and started at http://host.example:4042");
   EXPECT_EQ(s.web_ui_address(), "host.example:4042");
@@ -487,11 +488,12 @@ TEST(LocalRuntimeLogScan, SparkLines) {
 }
 
 TEST(LocalRuntimeLogScan, EventLogPaths) {
-  EXPECT_EQ(app_id_from_event_log_path("file:/tmp/ev/local-123.inprogress"), "local-123");
-  EXPECT_EQ(app_id_from_event_log_path("file:/tmp/ev/local-123.zstd.inprogress"), "local-123");
+  EXPECT_EQ(app_id_from_event_log_path("file:/srv/spark-events/local-123.inprogress"), "local-123");
+  EXPECT_EQ(app_id_from_event_log_path("file:/srv/spark-events/local-123.zstd.inprogress"),
+            "local-123");
   EXPECT_EQ(app_id_from_event_log_path("s3a://b/ev/eventlog_v2_local-9/events_1_local-9"),
             "local-9");
-  EXPECT_EQ(app_id_from_event_log_path("file:/tmp/ev/eventlog_v2_local-9"), "local-9");
+  EXPECT_EQ(app_id_from_event_log_path("file:/srv/spark-events/eventlog_v2_local-9"), "local-9");
 }
 
 TEST(LocalRuntimeLogScan, IncrementalFileReads) {

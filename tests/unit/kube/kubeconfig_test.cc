@@ -163,7 +163,7 @@ TEST(KubeConfig, ExecPlugin) {
       "      installHint: install the AWS CLI\n"
       "contexts: [{name: x, context: {cluster: c, user: eks}}]\n"
       "current-context: x\n",
-      "k", "/home/me/.kube");
+      "k", "/srv/kube");
   ASSERT_TRUE(c.exec);
   EXPECT_EQ(c.exec->api_version, "client.authentication.k8s.io/v1beta1");
   EXPECT_EQ(c.exec->command, "aws");
@@ -173,7 +173,7 @@ TEST(KubeConfig, ExecPlugin) {
   EXPECT_EQ(c.exec->env[0], std::make_pair(std::string("AWS_PROFILE"), std::string("prod")));
   EXPECT_TRUE(c.exec->provide_cluster_info);
   EXPECT_EQ(c.exec->install_hint, "install the AWS CLI");
-  EXPECT_EQ(c.exec->base_dir, "/home/me/.kube");
+  EXPECT_EQ(c.exec->base_dir, "/srv/kube");
 }
 
 TEST(KubeConfig, ClearOneLineErrors) {
