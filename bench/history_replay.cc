@@ -5,6 +5,8 @@
 //
 //   history_replay DIR [threads [phase]]    each log directly under DIR; phase: read, parse,
 //                                           apply (one thread), parallel, or all (default)
+//   BATCH_KB=, MAX_BATCHES= in the environment: the parallel replay's batch size and batches in
+//   flight (ReplayOptions), to try other pipeline sizes
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/duration_flag.h"
+#include "cli/stop_signals.h"
 #include "common/error.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -60,12 +61,7 @@ std::int64_t bytes_flag(const std::string& flag, const std::string& value) {
 }
 
 void run_history_server(const HistoryFlags& f) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = block_stop_signals();
   init_logging(f.log_level);
 
   history::HistoryOptions o;

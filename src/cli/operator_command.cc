@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/duration_flag.h"
+#include "cli/stop_signals.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/http_server.h"
@@ -98,12 +99,7 @@ std::string host_name() {
 
 void run_operator(const OperatorFlags& f) {
   // Signals are taken by sigtimedwait below: block them before any thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = block_stop_signals();
   init_logging(f.log_level);
 
   const auto namespaces = parse_namespaces(f.namespaces);

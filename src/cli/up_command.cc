@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/stop_signals.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -59,12 +60,7 @@ std::string default_state_dir() {
 
 void run_up(const UpOptions& o) {
   // Signals are taken by sigwait below: block them before any thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = block_stop_signals();
 
   init_logging(o.log_level);
   const fs::path state = fs::absolute(o.state_dir.empty() ? default_state_dir() : o.state_dir);

@@ -1,9 +1,10 @@
 // Replaying an event log with its lines parsed on several threads. The log is read in batches
-// of lines (copied out of the reader's buffer); worker threads parse whole batches (one simdjson
-// parser each) and read the next batch when none waits to be parsed; the calling thread applies
-// the parsed batches to the store in log order, and reads or parses itself rather than wait. A
-// fixed number of batches is in flight, so memory stays bounded. With one core, or less than one
-// batch of lines, lines are parsed and applied in turn.
+// of lines (views into the reader's mapping of a file, else copies of its buffer); worker
+// threads parse whole batches (one simdjson parser each) and read the next batch when none
+// waits to be parsed; the calling thread applies the parsed batches to the store in log order,
+// and reads or parses itself rather than wait. A fixed number of batches is in flight, so memory
+// stays bounded. With one core, or less than one batch of lines, lines are parsed and applied
+// in turn.
 #pragma once
 
 #include <cstddef>
