@@ -16,4 +16,9 @@ const Json* json_at(const Json& root, std::string_view dotted_path) {
   return cur;
 }
 
+std::string string_at(const Json& root, std::string_view dotted_path) {
+  const Json* v = json_at(root, dotted_path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 }  // namespace sp

@@ -21,4 +21,7 @@ std::optional<T> opt_get(const Json& obj, const char* key) {
 // Follows a dotted path of object keys ("spec.driver.cores"); null if absent.
 const Json* json_at(const Json& root, std::string_view dotted_path);
 
+// The string at a dotted path; "" when absent or not a string.
+std::string string_at(const Json& root, std::string_view dotted_path);
+
 }  // namespace sp

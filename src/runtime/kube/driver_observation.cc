@@ -8,11 +8,6 @@ using controller::DriverPhase;
 
 namespace {
 
-std::string string_at(const Json& object, std::string_view path) {
-  const Json* v = json_at(object, path);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 bool executor_terminated(const std::string& state) {
   return state == "COMPLETED" || state == "FAILED";
 }

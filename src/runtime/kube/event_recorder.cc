@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::size_t kMaxRemembered = 4096;
 constexpr std::size_t kMaxMessage = 1024;
+constexpr std::size_t kMaxQueued = 10000;
+constexpr auto kDrainTime = std::chrono::seconds(5);
 
 std::string str_at(const Json& object, const char* path) {
   const Json* v = json_at(object, path);
@@ -52,7 +54,61 @@ Json ObjectReference::to_json() const {
 
 EventRecorder::EventRecorder(KubeClient& client, std::string component, std::string host,
                              const Clock& clock)
-    : client_(client), component_(std::move(component)), host_(std::move(host)), clock_(clock) {}
+    : client_(client),
+      component_(std::move(component)),
+      host_(std::move(host)),
+      clock_(clock),
+      thread_([this](std::stop_token stop) { run(stop); }) {}
+
+EventRecorder::~EventRecorder() {
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, kDrainTime, [this] { return done_ == queued_; });
+  }
+  thread_.request_stop();  // wakes the sender's wait
+  thread_.join();
+}
+
+void EventRecorder::record(const ObjectReference& object, EventType type, std::string_view reason,
+                           std::string_view message) {
+  std::lock_guard lock(mu_);
+  if (queue_.size() >= kMaxQueued) {
+    if (dropped_++ % 1000 == 0) {
+      spdlog::warn("events: {} queued, the API server is not keeping up; dropped {} so far",
+                   queue_.size(), dropped_);
+    }
+    return;
+  }
+  queue_.push_back(Pending{object, type, std::string(reason), std::string(message)});
+  ++queued_;
+  cv_.notify_all();
+}
+
+void EventRecorder::flush() {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = queued_;
+  cv_.wait(lock, [&] { return done_ >= target; });
+}
+
+void EventRecorder::run(std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  while (!stop.stop_requested()) {
+    if (queue_.empty()) {
+      cv_.wait(lock, stop, [this] { return !queue_.empty(); });
+      continue;
+    }
+    Pending p = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    send(p);
+    lock.lock();
+    ++done_;
+    cv_.notify_all();
+  }
+  done_ += queue_.size();  // not sent: the destructor's time ran out
+  queue_.clear();
+  cv_.notify_all();
+}
 
 Json EventRecorder::make_event(const ObjectReference& object, EventType type,
                                std::string_view reason, std::string_view message) const {
@@ -81,11 +137,13 @@ Json EventRecorder::make_event(const ObjectReference& object, EventType type,
   return e;
 }
 
-void EventRecorder::record(const ObjectReference& object, EventType type, std::string_view reason,
-                           std::string_view message) {
+void EventRecorder::send(const Pending& p) {
+  const ObjectReference& object = p.object;
+  const EventType type = p.type;
+  const std::string& reason = p.reason;
+  const std::string& message = p.message;
   const std::string key = object.kind + "\n" + object.ns + "\n" + object.name + "\n" + object.uid +
-                          "\n" + type_name(type) + "\n" + std::string(reason) + "\n" + cut(message);
-  std::lock_guard lock(mu_);
+                          "\n" + type_name(type) + "\n" + reason + "\n" + cut(message);
   try {
     if (auto it = seen_.find(key); it != seen_.end()) {
       Seen& s = it->second;

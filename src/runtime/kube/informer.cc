@@ -9,8 +9,12 @@ namespace sp::kube {
 namespace {
 
 std::string resource_version_of(const Json& object) {
-  const Json* rv = json_at(object, "metadata.resourceVersion");
-  return rv != nullptr && rv->is_string() ? rv->get<std::string>() : std::string();
+  return string_at(object, "metadata.resourceVersion");
+}
+
+// "ns/" + value: where an object goes in the label index.
+std::string index_key(const std::string& ns, const std::string& value) {
+  return std::string(ns).append("/").append(value);
 }
 
 }  // namespace
@@ -52,26 +56,107 @@ bool Informer::wait_for_sync(std::chrono::milliseconds timeout) const {
 }
 
 ObjectPtr Informer::get(const std::string& ns, const std::string& name) const {
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(ns.empty() ? name : ns + "/" + name);
-  return it == cache_.end() ? nullptr : it->second;
+  EntryPtr e;
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(ns.empty() ? name : ns + "/" + name);
+    if (it == cache_.end()) return nullptr;
+    e = it->second;
+  }
+  return decode(*e);
 }
 
 std::vector<ObjectPtr> Informer::list(const std::string& ns, const LabelSelector& selector) const {
-  std::vector<ObjectPtr> out;
-  std::lock_guard lock(mu_);
-  auto it = ns.empty() ? cache_.begin() : cache_.lower_bound(ns + "/");
-  for (; it != cache_.end(); ++it) {
-    if (!ns.empty() && it->first.compare(0, ns.size() + 1, ns + "/") != 0) break;
-    const Json* labels = json_at(*it->second, "metadata.labels");
-    if (selector.matches(labels != nullptr ? *labels : Json())) out.push_back(it->second);
+  std::vector<EntryPtr> entries;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ns.empty() ? cache_.begin() : cache_.lower_bound(ns + "/");
+    for (; it != cache_.end(); ++it) {
+      if (!ns.empty() && it->first.compare(0, ns.size() + 1, ns + "/") != 0) break;
+      entries.push_back(it->second);
+    }
   }
+  std::vector<ObjectPtr> out;
+  for (const auto& e : entries) {
+    ObjectPtr o = decode(*e);
+    const Json* labels = json_at(*o, "metadata.labels");
+    if (selector.matches(labels != nullptr ? *labels : Json())) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<ObjectPtr> Informer::list_by_label(const std::string& ns,
+                                               const std::string& value) const {
+  std::vector<EntryPtr> entries;
+  {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(index_key(ns, value));
+    if (it != index_.end()) {
+      for (const auto& key : it->second) entries.push_back(cache_.at(key));
+    }
+  }
+  std::vector<ObjectPtr> out;
+  out.reserve(entries.size());
+  for (const auto& e : entries) out.push_back(decode(*e));
   return out;
 }
 
 std::size_t Informer::size() const {
   std::lock_guard lock(mu_);
   return cache_.size();
+}
+
+void Informer::trim(Json& object) const {
+  if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
+    m->erase("managedFields");
+  }
+  if (options_.transform) options_.transform(object);
+}
+
+Informer::EntryPtr Informer::make_entry(const Json& object) const {
+  auto e = std::make_shared<Entry>();
+  Json::to_msgpack(object, nlohmann::detail::output_adapter<char>(e->packed));
+  e->packed.shrink_to_fit();
+  e->resource_version = resource_version_of(object);
+  if (!options_.index_label.empty()) {
+    const Json* labels = json_at(object, "metadata.labels");
+    if (labels != nullptr && labels->is_object()) {
+      auto v = labels->find(options_.index_label);
+      if (v != labels->end() && v->is_string()) e->index_value = v->get<std::string>();
+    }
+  }
+  return e;
+}
+
+ObjectPtr Informer::decode(const Entry& entry) {
+  return std::make_shared<const Json>(Json::from_msgpack(entry.packed));
+}
+
+Informer::EntryPtr Informer::put_locked(const std::string& key, EntryPtr entry) {
+  EntryPtr old;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) old = it->second;
+  const auto slash = key.find('/');
+  const std::string ns = slash == std::string::npos ? std::string() : key.substr(0, slash);
+  if (old != nullptr && !old->index_value.empty() &&
+      (entry == nullptr || entry->index_value != old->index_value)) {
+    auto ix = index_.find(index_key(ns, old->index_value));
+    if (ix != index_.end()) {
+      ix->second.erase(key);
+      if (ix->second.empty()) index_.erase(ix);
+    }
+  }
+  if (entry == nullptr) {
+    if (it != cache_.end()) cache_.erase(it);
+    return old;
+  }
+  if (!entry->index_value.empty()) index_[index_key(ns, entry->index_value)].insert(key);
+  if (it != cache_.end()) {
+    it->second = std::move(entry);
+  } else {
+    cache_.emplace(key, std::move(entry));
+  }
+  return old;
 }
 
 std::string Informer::resource_version() const {
@@ -129,40 +214,44 @@ void Informer::list_and_replace(std::stop_token stop) {
   ++lists_;
   const std::string rv = resource_version_of(list);
 
-  std::map<std::string, ObjectPtr> fresh;
-  std::vector<std::pair<ObjectPtr, ObjectPtr>> changes;  // (old or null, new), in key order
-  std::vector<ObjectPtr> deleted;
+  // (old entry or null, new object), in key order; then what vanished.
+  std::vector<std::pair<EntryPtr, ObjectPtr>> changes;
+  std::vector<EntryPtr> deleted;
+  std::map<std::string, std::pair<EntryPtr, ObjectPtr>> fresh;
   if (auto items = list.find("items"); items != list.end() && items->is_array()) {
     for (auto& item : *items) {
+      trim(item);
       const std::string key = key_of(item);
-      fresh[key] = std::make_shared<const Json>(std::move(item));
+      EntryPtr e = make_entry(item);
+      fresh[key] = {std::move(e), std::make_shared<const Json>(std::move(item))};
     }
   }
+  list = Json();
   {
     std::lock_guard lock(mu_);
-    for (const auto& [key, obj] : fresh) {
-      auto old = cache_.find(key);
-      if (old == cache_.end()) {
-        changes.emplace_back(nullptr, obj);
-      } else if (resource_version_of(*old->second) != resource_version_of(*obj)) {
-        changes.emplace_back(old->second, obj);
+    std::vector<std::string> gone;
+    for (const auto& [key, entry] : cache_) {
+      if (!fresh.contains(key)) gone.push_back(key);
+    }
+    for (const auto& key : gone) deleted.push_back(put_locked(key, nullptr));
+    for (auto& [key, item] : fresh) {
+      EntryPtr old = put_locked(key, item.first);
+      if (old == nullptr || old->resource_version != item.first->resource_version) {
+        changes.emplace_back(std::move(old), std::move(item.second));
       }
     }
-    for (const auto& [key, obj] : cache_) {
-      if (!fresh.contains(key)) deleted.push_back(obj);
-    }
-    cache_ = std::move(fresh);
     resource_version_ = rv;
   }
-  for (const auto& [old_obj, new_obj] : changes) {
-    if (old_obj == nullptr) {
+  fresh.clear();
+  for (const auto& [old_entry, new_obj] : changes) {
+    if (old_entry == nullptr) {
       if (handlers_.on_add) notify([&] { handlers_.on_add(*new_obj); }, "add");
     } else if (handlers_.on_update) {
-      notify([&] { handlers_.on_update(*old_obj, *new_obj); }, "update");
+      notify([&] { handlers_.on_update(*decode(*old_entry), *new_obj); }, "update");
     }
   }
-  for (const auto& obj : deleted) {
-    if (handlers_.on_delete) notify([&] { handlers_.on_delete(*obj); }, "delete");
+  for (const auto& e : deleted) {
+    if (handlers_.on_delete) notify([&] { handlers_.on_delete(*decode(*e)); }, "delete");
   }
   {
     std::lock_guard lock(mu_);
@@ -200,26 +289,23 @@ void Informer::apply(WatchEvent& event) {
     if (!rv.empty()) resource_version_ = rv;
     return;
   }
+  trim(event.object);
   const std::string key = key_of(event.object);
-  auto obj = std::make_shared<const Json>(std::move(event.object));
-  ObjectPtr old;
+  const bool deleted = event.type == WatchEventType::Deleted;
+  EntryPtr entry = deleted ? nullptr : make_entry(event.object);
+  EntryPtr old;
   {
     std::lock_guard lock(mu_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) old = it->second;
-    if (event.type == WatchEventType::Deleted) {
-      if (it != cache_.end()) cache_.erase(it);
-    } else {
-      cache_[key] = obj;
-    }
+    old = put_locked(key, std::move(entry));
     if (!rv.empty()) resource_version_ = rv;
   }
-  if (event.type == WatchEventType::Deleted) {
-    if (handlers_.on_delete) notify([&] { handlers_.on_delete(*obj); }, "delete");
+  const Json& obj = event.object;
+  if (deleted) {
+    if (handlers_.on_delete) notify([&] { handlers_.on_delete(obj); }, "delete");
   } else if (old != nullptr) {
-    if (handlers_.on_update) notify([&] { handlers_.on_update(*old, *obj); }, "update");
+    if (handlers_.on_update) notify([&] { handlers_.on_update(*decode(*old), obj); }, "update");
   } else if (handlers_.on_add) {
-    notify([&] { handlers_.on_add(*obj); }, "add");
+    notify([&] { handlers_.on_add(obj); }, "add");
   }
 }
 

@@ -7,7 +7,6 @@
 #include "runtime/kube/api_errors.h"
 #include "runtime/kube/driver_names.h"
 #include "runtime/kube/driver_observation.h"
-#include "runtime/kube/label_selector.h"
 
 namespace sp::kube {
 namespace {
@@ -20,11 +19,6 @@ std::string ns_of(const api::SparkApplication& app) {
 
 std::string key_of(const api::SparkApplication& app) {
   return ns_of(app) + "/" + app.metadata.name;
-}
-
-std::string string_at(const Json& object, std::string_view path) {
-  const Json* v = json_at(object, path);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 // Where an object the builder made goes.
@@ -47,6 +41,37 @@ Json create_or_get(KubeClient& client, const Json& object) {
   } catch (const AlreadyExists&) {
     return client.get(collection.named(string_at(object, "metadata.name")));
   }
+}
+
+// What observe() and the subscribers read of a pod, and nothing else: the informer keeps
+// thousands of them.
+void slim_pod(Json& pod) {
+  Json slim = Json::object();
+  if (auto m = pod.find("metadata"); m != pod.end() && m->is_object()) {
+    Json& meta = slim["metadata"] = Json::object();
+    for (const char* k : {"name", "namespace", "uid", "resourceVersion", "labels",
+                          "ownerReferences", "creationTimestamp", "deletionTimestamp"}) {
+      if (auto v = m->find(k); v != m->end()) meta[k] = std::move(*v);
+    }
+  }
+  if (auto st = pod.find("status"); st != pod.end() && st->is_object()) {
+    Json& status = slim["status"] = Json::object();
+    for (const char* k : {"phase", "reason", "message"}) {
+      if (auto v = st->find(k); v != st->end()) status[k] = std::move(*v);
+    }
+    if (auto cs = st->find("containerStatuses"); cs != st->end() && cs->is_array()) {
+      Json& out = status["containerStatuses"] = Json::array();
+      for (auto& c : *cs) {
+        if (!c.is_object()) continue;
+        Json one = Json::object();
+        for (const char* k : {"name", "state"}) {
+          if (auto v = c.find(k); v != c.end()) one[k] = std::move(*v);
+        }
+        out.push_back(std::move(one));
+      }
+    }
+  }
+  pod = std::move(slim);
 }
 
 bool launched_for(const Json& object, const api::SparkApplication& app) {
@@ -78,6 +103,8 @@ KubeRuntime::KubeRuntime(KubeClient& client, KubeRuntimeOptions options)
     InformerOptions io;
     io.collection = ResourceRef(resources::kPods, ns);
     io.label_selector = std::string(controller::kLabelLaunchedByOperator) + "=true";
+    io.transform = slim_pod;
+    io.index_label = controller::kLabelAppName;
     InformerHandlers h;
     h.on_add = [this](const Json& pod) { notify(pod); };
     h.on_update = [this](const Json&, const Json& pod) { notify(pod); };
@@ -265,16 +292,15 @@ controller::DriverObservation KubeRuntime::observe(const api::SparkApplication& 
   }
   if (driver == nullptr) return obs;
 
-  std::vector<ObjectPtr> executors;
-  if (informer != nullptr) {
-    executors = informer->list(ns, LabelSelector::from_labels({
-                                       {kLabelSparkRole, "executor"},
-                                       {controller::kLabelAppName, app.metadata.name},
-                                       {controller::kLabelSubmissionId, id},
-                                   }));
-  }
+  std::vector<ObjectPtr> pods;
+  if (informer != nullptr) pods = informer->list_by_label(ns, app.metadata.name);
   std::vector<const Json*> executor_pods;
-  for (const auto& e : executors) executor_pods.push_back(e.get());
+  for (const auto& p : pods) {
+    if (label_of(*p, kLabelSparkRole) == "executor" &&
+        label_of(*p, controller::kLabelSubmissionId) == id) {
+      executor_pods.push_back(p.get());
+    }
+  }
   obs = observe_pods(*driver, executor_pods, app.status.executor_state);
 
   const UiInfo ui = ui_of(app);

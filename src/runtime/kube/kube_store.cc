@@ -31,11 +31,6 @@ const Kind& kind_of(const std::string& resource) {
   throw Invalid(std::string("unknown resource \"").append(resource).append("\""));
 }
 
-std::string string_at(const Json& object, std::string_view path) {
-  const Json* v = json_at(object, path);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 std::string namespace_of(const Json& object) {
   std::string ns = string_at(object, "metadata.namespace");
   return ns.empty() ? "default" : ns;
@@ -180,29 +175,35 @@ void KubeStore::forget_older(const std::string& resource, const Json& seen, bool
   }
 }
 
-std::optional<Json> KubeStore::freshest(const std::string& key, ObjectPtr cached) {
-  {
-    std::lock_guard lock(written_mu_);
-    auto it = written_.find(key);
-    if (it != written_.end()) {
-      const bool expired =
-          std::chrono::steady_clock::now() - it->second.at > options_.read_your_writes;
-      // A tombstone gives way to a newer object only (a new one under the same name); the
-      // deletion itself reaches the cache as a delete (forget_older).
-      const std::string cached_rv =
-          cached != nullptr ? string_at(*cached, "metadata.resourceVersion") : std::string();
-      const bool caught_up =
-          cached != nullptr &&
-          (it->second.object.is_null()
-               ? newer_than_tombstone(cached_rv, it->second.resource_version)
-               : !resource_version_newer(it->second.resource_version, cached_rv));
-      if (expired || caught_up) {
+std::optional<KubeStore::Written> KubeStore::written_copy(const std::string& key) {
+  std::lock_guard lock(written_mu_);
+  auto it = written_.find(key);
+  if (it == written_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Json> KubeStore::freshest(const std::string& key, const Written* written,
+                                        ObjectPtr cached) {
+  if (written != nullptr) {
+    const bool expired = std::chrono::steady_clock::now() - written->at > options_.read_your_writes;
+    // A tombstone gives way to a newer object only (a new one under the same name); the
+    // deletion itself reaches the cache as a delete (forget_older).
+    const std::string cached_rv =
+        cached != nullptr ? string_at(*cached, "metadata.resourceVersion") : std::string();
+    const bool caught_up =
+        cached != nullptr &&
+        (written->object.is_null() ? newer_than_tombstone(cached_rv, written->resource_version)
+                                   : !resource_version_newer(written->resource_version, cached_rv));
+    if (expired || caught_up) {
+      std::lock_guard lock(written_mu_);
+      auto it = written_.find(key);
+      if (it != written_.end() && it->second.resource_version == written->resource_version) {
         written_.erase(it);
-      } else if (it->second.object.is_null()) {
-        return std::nullopt;  // deleted here; the cache has not heard yet
-      } else {
-        return it->second.object;
       }
+    } else if (written->object.is_null()) {
+      return std::nullopt;  // deleted here; the cache has not heard yet
+    } else {
+      return written->object;
     }
   }
   if (cached == nullptr) return std::nullopt;
@@ -213,8 +214,10 @@ std::optional<Json> KubeStore::get(const std::string& resource, const std::strin
                                    const std::string& name) {
   kind_of(resource);
   const Watched* w = watched(resource, ns);
+  const std::string key = written_key(resource, ns, name);
+  auto written = written_copy(key);
   ObjectPtr cached = w != nullptr ? w->informer->get(ns, name) : nullptr;
-  return freshest(written_key(resource, ns, name), cached);
+  return freshest(key, written ? &*written : nullptr, cached);
 }
 
 std::vector<Json> KubeStore::list(const std::string& resource, const std::string& ns,
@@ -222,6 +225,16 @@ std::vector<Json> KubeStore::list(const std::string& resource, const std::string
   kind_of(resource);
   const LabelSelector selector = LabelSelector::parse(label_selector);
   std::map<std::string, Json> found;  // "namespace/name" -> object, in that order
+  // The writes first, then the cache (see written_copy).
+  std::map<std::string, Written> written;  // "namespace/name" -> write
+  {
+    std::lock_guard lock(written_mu_);
+    const std::string prefix = std::string(resource).append("/");
+    for (auto it = written_.lower_bound(prefix);
+         it != written_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      written.emplace(it->first.substr(prefix.size()), it->second);
+    }
+  }
   std::map<std::string, ObjectPtr> cached;
   for (const auto& w : watched_) {
     if (w.resource != resource || (!ns.empty() && !w.ns.empty() && w.ns != ns)) continue;
@@ -229,21 +242,13 @@ std::vector<Json> KubeStore::list(const std::string& resource, const std::string
       cached.emplace(Informer::key_of(*o), std::move(o));
     }
   }
-  std::vector<std::string> written_only;
-  {
-    std::lock_guard lock(written_mu_);
-    const std::string prefix = std::string(resource).append("/");
-    for (auto it = written_.lower_bound(prefix);
-         it != written_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-      const std::string object_key = it->first.substr(prefix.size());
-      if (!cached.contains(object_key)) written_only.push_back(object_key);
-    }
-  }
-  for (const auto& key : written_only) cached.emplace(key, nullptr);
+  for (const auto& [key, w] : written) cached.emplace(key, nullptr);  // written only
   for (const auto& [key, object] : cached) {
     const auto slash = key.find('/');
     if (!ns.empty() && key.compare(0, slash, ns) != 0) continue;
-    auto fresh = freshest(std::string(resource).append("/").append(key), object);
+    auto wit = written.find(key);
+    auto fresh = freshest(std::string(resource).append("/").append(key),
+                          wit != written.end() ? &wit->second : nullptr, object);
     if (!fresh) continue;
     const Json* labels = json_at(*fresh, "metadata.labels");
     if (selector.matches(labels != nullptr ? *labels : Json()))

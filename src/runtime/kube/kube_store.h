@@ -77,8 +77,13 @@ class KubeStore final : public controller::Store {
   };
 
   const Watched* watched(const std::string& resource, const std::string& ns) const;
-  // The newer of the cache's object and the one written here (nullopt: absent).
-  std::optional<Json> freshest(const std::string& key, ObjectPtr cached);
+  // What was written here of the object under `key` lately (a copy). Taken before the cache
+  // is read: the informer updates its cache before it forgets a write it has caught up with,
+  // so a cache read after this copy is never older than a write the copy misses.
+  std::optional<Written> written_copy(const std::string& key);
+  // The newer of the cache's object and the one written here (nullopt: absent); forgets the
+  // written one once the cache has it or it expired.
+  std::optional<Json> freshest(const std::string& key, const Written* written, ObjectPtr cached);
   void remember(const std::string& resource, const Json& written);
   void forget_older(const std::string& resource, const Json& seen, bool deleted);
   void on_change(controller::Change::Type type, const std::string& resource, const Json& object);

@@ -23,6 +23,7 @@ TEST_F(KubeLiveEvents, RecordsAndCountsRepeats) {
   recorder.normal(cm, "SparkApplicationSubmitted", "submitted app to the cluster");
   recorder.normal(cm, "SparkApplicationSubmitted", "submitted app to the cluster");
   recorder.warning(cm, "SparkApplicationFailed", "driver exited with code 1");
+  recorder.flush();
 
   Json events = events_about("app");
   ASSERT_EQ(events.size(), 2u) << events.dump();
@@ -48,10 +49,12 @@ TEST_F(KubeLiveEvents, RecreatesAnEventThatExpired) {
   Json cm = client().create(configmaps(), test::configmap("exp"));
   EventRecorder recorder(client());
   recorder.normal(cm, "Tick", "tick");
+  recorder.flush();
   Json first = events_about("exp");
   ASSERT_EQ(first.size(), 1u);
   client().remove(ResourceRef(resources::kEvents, ns(), first[0]["metadata"]["name"]));
   recorder.normal(cm, "Tick", "tick");  // the patch finds nothing: a new Event
+  recorder.flush();
   Json second = events_about("exp");
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0]["count"], 1);
@@ -61,6 +64,7 @@ TEST_F(KubeLiveEvents, FailuresAreNotThrown) {
   EventRecorder recorder(client());
   ObjectReference nowhere{"v1", "ConfigMap", "no-such-namespace-xyz", "x", "", ""};
   EXPECT_NO_THROW(recorder.record(nowhere, EventType::Normal, "Tick", "tick"));
+  recorder.flush();  // the write failed, and was logged
 }
 
 }  // namespace

@@ -92,6 +92,47 @@ TEST_F(KubeLiveInformer, ListsInPagesThenFollowsChangesInOrder) {
   informer.stop();
 }
 
+TEST_F(KubeLiveInformer, KeepsTrimmedObjectsAndIndexesThemByALabel) {
+  client().create(configmaps(), test::configmap("a1", {{"v", "1"}}, {{"app", "a"}}));
+  client().create(configmaps(), test::configmap("b1", {{"v", "1"}}, {{"app", "b"}}));
+  Recorder rec;
+  InformerOptions o;
+  o.collection = configmaps();
+  o.label_selector = "app";
+  o.index_label = "app";
+  o.transform = [](Json& cm) { cm.erase("kind"); };
+  Informer informer(client(), o, rec.handlers());
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(20s));
+  client().create(configmaps(), test::configmap("a2", {{"v", "1"}}, {{"app", "a"}}));
+  ASSERT_TRUE(test::eventually([&] { return rec.saw("add a2"); }));
+
+  auto names = [&](const std::string& value) {
+    std::vector<std::string> out;
+    for (const auto& cm : informer.list_by_label(ns(), value)) {
+      out.push_back((*cm)["metadata"]["name"]);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(names("b"), (std::vector<std::string>{"b1"}));
+  EXPECT_TRUE(informer.list_by_label("elsewhere", "a").empty());
+  const auto a1 = informer.get(ns(), "a1");
+  ASSERT_NE(a1, nullptr);
+  EXPECT_FALSE(a1->contains("kind"));                         // the transform ran
+  EXPECT_FALSE((*a1)["metadata"].contains("managedFields"));  // always dropped
+  EXPECT_TRUE(client().get(configmaps().named("a1"))["metadata"].contains("managedFields"));
+  EXPECT_EQ((*a1)["data"]["v"], "1");
+
+  // A label change moves the object in the index; a delete takes it out.
+  client().patch(configmaps().named("a1"), {{"metadata", {{"labels", {{"app", "b"}}}}}});
+  client().remove(configmaps().named("b1"));
+  ASSERT_TRUE(test::eventually([&] { return rec.saw("delete b1"); }));
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"a2"}));
+  EXPECT_EQ(names("b"), (std::vector<std::string>{"a1"}));
+  informer.stop();
+}
+
 TEST_F(KubeLiveInformer, RelistDeliversWhatChangedWhileItWasNotWatching) {
   client().create(configmaps(), test::configmap("keep", {{"v", "1"}}, {{"app", "spark"}}));
   client().create(configmaps(), test::configmap("gone", {{"v", "1"}}, {{"app", "spark"}}));
