@@ -18,8 +18,11 @@ Contenders:
               SparkApplication and then the objects an operator creates for it (the driver
               ConfigMap, Pod, headless Service and UI Service, as `sparkplane render-driver`
               renders them, with fresh names and the application's uid as owner).
-  sparkplane  `sparkplane operator` (no JVM, no webhook); also a second phase holding
-              --held-apps applications, for its RSS.
+  sparkplane  `sparkplane operator` (no JVM, no webhook); then the same N paced at
+              --paced-share of the rate it sustained (a burst measures a queue: the p99 of
+              N apps created faster than any operator can follow is the time to drain them;
+              paced, it is the operator's own delay); then a phase holding --held-apps
+              applications, for its RSS.
   kubeflow    the Kubeflow Spark Operator (scripts/kubeflow/build.sh), `controller start` as a
               local process with a kubeconfig, leader election off, no webhook, spark-submit from
               the venv's pyspark (SPARK_HOME) for every application. One JVM per submission is
@@ -519,12 +522,14 @@ def component_cpu(cluster):
     return out
 
 
-def create_all(cluster, ns, n, workers, per_app):
-    """Runs per_app(client, i) for i in 0..n-1 on `workers` threads; returns the CPU seconds
-    the worker threads used."""
+def create_all(cluster, ns, n, workers, per_app, rate=None):
+    """Runs per_app(client, i) for i in 0..n-1 on `workers` threads, as fast as they go or, with
+    `rate`, application i not before i / rate s after the start; returns the CPU seconds the
+    worker threads used."""
     counter = itertools.count()
     cpu = [0.0] * workers
     errors = []
+    start = time.monotonic()
 
     def worker(w):
         client = Client(cluster)
@@ -534,6 +539,10 @@ def create_all(cluster, ns, n, workers, per_app):
                 i = next(counter)
                 if i >= n:
                     break
+                if rate:
+                    wait = start + i / rate - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
                 per_app(client, i)
         except Exception as e:  # noqa: BLE001 - reported by the caller
             errors.append(e)
@@ -552,7 +561,7 @@ def create_all(cluster, ns, n, workers, per_app):
 
 
 def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.0,
-              templates=None, settle_max=30.0, on_settled=None):
+              templates=None, settle_max=30.0, on_settled=None, rate=None):
     """Creates n applications in a fresh namespace ns and measures until each has a driver pod
     (or `timeout` s after the first create); on_settled(operator, figures) may add figures
     before the operator stops. Returns the figures as a dict."""
@@ -587,7 +596,7 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
                 client.post(path, text.replace(UID_MARK, uid).encode())
 
         t0 = time.monotonic()
-        client_cpu = create_all(cluster, ns, n, args.workers, per_app)
+        client_cpu = create_all(cluster, ns, n, args.workers, per_app, rate)
         t_created = time.monotonic()
         names = [app_name(i) for i in range(n)]
         complete = watch.wait_for(names, t0 + timeout, op.check_alive if op else None)
@@ -618,6 +627,7 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
         lat = [(seen[names[i]] - created[i]) * 1000 for i in got]
         res = {
             "contender": contender, "namespace": ns, "apps": n, "driver_pods": len(got),
+            "paced_rate": rate,
             "complete": complete, "timeout_s": timeout,
             "create_s": round(t_created - t0, 3),
             "create_rate": round(n / (t_created - t0), 1) if t_created > t0 else None,
@@ -672,12 +682,14 @@ def sparkplane_operator_available(binary):
     return listed and own.returncode == 0 and re.search(r"Usage:.*\boperator\b", own.stdout) is not None
 
 
-def start_sparkplane(binary, cluster, workdir):
+def start_sparkplane(binary, cluster, workdir, extra_args=()):
+    extra_args = list(extra_args)
+
     def start(ns):
         port = free_port()
         return Operator("sparkplane operator",
                         [binary, "operator", "--kubeconfig", cluster.kubeconfig, "--namespaces", ns,
-                         "--listen", f"127.0.0.1:{port}"],
+                         "--listen", f"127.0.0.1:{port}"] + extra_args,
                         dict(os.environ), Path(workdir) / f"sparkplane-{ns}.log",
                         f"http://127.0.0.1:{port}/readyz")
     return start
@@ -857,6 +869,11 @@ def print_report(results, args, notes):
     if ok(sp):
         print(f"  sparkplane: {sp['apps_per_s']:.1f} apps/s (goal >= 50), p99 {sp['p99_ms'] / 1000:.2f} s "
               f"(goal < 1 s)")
+        paced = results.get("sparkplane_paced")
+        if isinstance(paced, dict) and paced["driver_pods"]:
+            print(f"  sparkplane paced at {paced['paced_rate']} apps/s ({args.paced_share * 100:.0f}% of the "
+                  f"rate above): p50 {paced['p50_ms'] / 1000:.2f} s, p99 {paced['p99_ms'] / 1000:.2f} s "
+                  f"(goal < 1 s); {paced['apps_per_s']:.1f} apps/s")
         held = results.get("sparkplane_held")
         if isinstance(held, dict):
             got = "" if held["complete"] else (f", CAPPED: {held['driver_pods']} driver pods in "
@@ -910,6 +927,10 @@ def main():
                     help="applications created for Kubeflow (default --apps)")
     ap.add_argument("--timeout", type=float, default=600, help="cap of every other phase, seconds")
     ap.add_argument("--workers", type=int, default=16, help="client threads creating applications")
+    ap.add_argument("--operator-args", default="", help="more flags for `sparkplane operator`")
+    ap.add_argument("--paced-share", type=float, default=0.8,
+                    help="sparkplane's third phase: the same applications created at this share of "
+                         "the rate it sustained, for its latency below saturation (0: skip)")
     ap.add_argument("--keep-cluster", action="store_true",
                     help="leave the cluster running at the end (its directory is printed)")
     args = ap.parse_args()
@@ -965,10 +986,16 @@ def main():
             log(f"ceiling: {results['ceiling']['apps_per_s']} apps/s")
         if have_sparkplane:
             log(f"sparkplane operator: {args.apps} applications")
-            start = start_sparkplane(args.bin, cluster, workdir)
+            start = start_sparkplane(args.bin, cluster, workdir, shlex.split(args.operator_args))
             results["sparkplane"] = run_phase(cluster, args, "sparkplane", "bench-sparkplane", args.apps,
                                               start_operator=start, timeout=args.timeout)
             log(f"sparkplane: {results['sparkplane']['apps_per_s']} apps/s")
+            if args.paced_share:
+                rate = round(results["sparkplane"]["apps_per_s"] * args.paced_share, 1)
+                log(f"sparkplane operator: {args.apps} applications paced at {rate}/s")
+                results["sparkplane_paced"] = run_phase(
+                    cluster, args, "sparkplane", "bench-sparkplane-paced", args.apps,
+                    start_operator=start, timeout=args.timeout, rate=rate)
             if args.held_apps:
                 log(f"sparkplane operator: holding {args.held_apps} applications")
 

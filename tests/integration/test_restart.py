@@ -16,6 +16,11 @@ def slow_app(name, seconds, restart=None):
     return doc
 
 
+def state_of(server, name):
+    """The app's applicationState.state; "" before the controller has written a status."""
+    return server.get(name).get("status", {}).get("applicationState", {}).get("state", "")
+
+
 def wait_for(pred, timeout=120, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -29,8 +34,7 @@ def wait_for(pred, timeout=120, what="condition"):
 def test_kill9_while_running_reattaches_the_driver(tmp_path):
     s = Server(tmp_path / "state").start()
     s.apply(slow_app("slow", 15))
-    wait_for(lambda: s.get("slow")["status"].get("applicationState", {}).get("state") == "RUNNING",
-             what="RUNNING")
+    wait_for(lambda: state_of(s, "slow") == "RUNNING", what="RUNNING")
     sid = s.get("slow")["status"]["submissionID"]
     s.kill9()
     s2 = Server(tmp_path / "state", port=s.port).start()
@@ -48,8 +52,7 @@ def test_driver_lost_while_down_is_retried(tmp_path):
     s = Server(tmp_path / "state").start()
     restart = {"type": "OnFailure", "onFailureRetries": 1, "onFailureRetryInterval": 1}
     s.apply(slow_app("lost", 8, restart=restart))
-    wait_for(lambda: s.get("lost")["status"].get("applicationState", {}).get("state") == "RUNNING",
-             what="RUNNING")
+    wait_for(lambda: state_of(s, "lost") == "RUNNING", what="RUNNING")
     s.kill9()
     # the driver dies while sparkplane is down, with no one to record how
     attempt = next((tmp_path / "state" / "drivers" / "default" / "lost").iterdir())
