@@ -561,7 +561,7 @@ def create_all(cluster, ns, n, workers, per_app, rate=None):
 
 
 def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.0,
-              templates=None, settle_max=30.0, on_settled=None, rate=None):
+              templates=None, settle_max=30.0, on_settled=None, rate=None, delete_after=True):
     """Creates n applications in a fresh namespace ns and measures until each has a driver pod
     (or `timeout` s after the first create); on_settled(operator, figures) may add figures
     before the operator stops. Returns the figures as a dict."""
@@ -665,7 +665,8 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
             sampler.stop()
         if op:
             op.stop()
-    delete_namespace(cluster, ns)
+    if delete_after:  # not before the cluster is torn down anyway
+        delete_namespace(cluster, ns)
     return res
 
 
@@ -1006,13 +1007,14 @@ def main():
                 results["sparkplane_held"] = run_phase(
                     cluster, args, "sparkplane", "bench-sparkplane-held", args.held_apps,
                     start_operator=start, timeout=args.held_timeout,
-                    settle_max=120.0, on_settled=held_rss)
+                    settle_max=120.0, on_settled=held_rss, delete_after=bool(kf) or args.keep_cluster)
         if kf:
             log(f"Kubeflow Spark Operator {kf['KUBEFLOW_VERSION']}: {kf_apps} applications, "
                 f"capped at {args.kubeflow_timeout:.0f} s")
             start = start_kubeflow(kf["KUBEFLOW_OPERATOR"], cluster, workdir)
             results["kubeflow"] = run_phase(cluster, args, "kubeflow", "bench-kubeflow", kf_apps,
-                                            start_operator=start, timeout=args.kubeflow_timeout)
+                                            start_operator=start, timeout=args.kubeflow_timeout,
+                                            delete_after=args.keep_cluster)
             log(f"kubeflow: {results['kubeflow']['apps_per_s']} apps/s")
     finally:
         for op in list(RUNNING):

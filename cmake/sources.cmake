@@ -34,7 +34,7 @@ target_link_libraries(sp_runtime_local PUBLIC sp_controller SQLite::SQLite3)
 
 file(GLOB SP_KUBE_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/runtime/kube/*.cc)
 add_library(sp_runtime_kube STATIC ${SP_KUBE_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
-target_link_libraries(sp_runtime_kube PUBLIC sp_controller sp_common)
+target_link_libraries(sp_runtime_kube PUBLIC sp_controller sp_common PkgConfig::ZSTD)
 
 file(GLOB SP_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.cc)
 add_executable(sparkplane ${SP_CLI_SRC})

@@ -113,10 +113,9 @@ void Informer::trim(Json& object) const {
   if (options_.transform) options_.transform(object);
 }
 
-Informer::EntryPtr Informer::make_entry(const Json& object) const {
+Informer::EntryPtr Informer::make_entry(const Json& object) {
   auto e = std::make_shared<Entry>();
-  Json::to_msgpack(object, nlohmann::detail::output_adapter<char>(e->packed));
-  e->packed.shrink_to_fit();
+  e->packed = codec_.pack(object);
   e->resource_version = resource_version_of(object);
   if (!options_.index_label.empty()) {
     const Json* labels = json_at(object, "metadata.labels");
@@ -128,8 +127,8 @@ Informer::EntryPtr Informer::make_entry(const Json& object) const {
   return e;
 }
 
-ObjectPtr Informer::decode(const Entry& entry) {
-  return std::make_shared<const Json>(Json::from_msgpack(entry.packed));
+ObjectPtr Informer::decode(const Entry& entry) const {
+  return std::make_shared<const Json>(codec_.unpack(entry.packed));
 }
 
 Informer::EntryPtr Informer::put_locked(const std::string& key, EntryPtr entry) {

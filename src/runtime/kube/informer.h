@@ -8,8 +8,9 @@
 //
 // The cache is lean, for an operator holding tens of thousands of objects: each object is
 // trimmed first (metadata.managedFields always, then options.transform, as client-go's
-// SetTransform) and kept as MessagePack, a tenth of a parsed tree's size; get() and list()
-// decode what they return. An optional label index answers list_by_label() without a scan.
+// SetTransform) and kept packed (object_codec.h: MessagePack, zstd against a dictionary), a
+// small fraction of a parsed tree's size; get() and list() decode what they return. An optional
+// label index answers list_by_label() without a scan.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,7 @@
 #include "common/json.h"
 #include "runtime/kube/kube_client.h"
 #include "runtime/kube/label_selector.h"
+#include "runtime/kube/object_codec.h"
 #include "runtime/kube/resource.h"
 #include "runtime/kube/watch.h"
 
@@ -105,16 +107,16 @@ class Informer {
   void apply(WatchEvent& event);
   void notify(const std::function<void()>& call, const char* what);
 
-  // A cached object: MessagePack bytes, and what lookups need without decoding them.
+  // A cached object: packed by codec_, and what lookups need without decoding it.
   struct Entry {
     std::string packed;
     std::string resource_version;
     std::string index_value;  // options_.index_label's value ("" : not indexed)
   };
   using EntryPtr = std::shared_ptr<const Entry>;
-  EntryPtr make_entry(const Json& object) const;  // of a trimmed object
+  EntryPtr make_entry(const Json& object);  // of a trimmed object
   void trim(Json& object) const;
-  static ObjectPtr decode(const Entry& entry);
+  ObjectPtr decode(const Entry& entry) const;
   // Replaces (entry non-null) or erases the cached object under `key`, index included;
   // returns what was there. Needs mu_.
   EntryPtr put_locked(const std::string& key, EntryPtr entry);
@@ -123,6 +125,7 @@ class Informer {
   InformerOptions options_;
   InformerHandlers handlers_;
 
+  ObjectCodec codec_;
   mutable std::mutex mu_;
   mutable std::condition_variable synced_cv_;
   std::map<std::string, EntryPtr> cache_;               // key_of(object) -> entry
