@@ -14,11 +14,6 @@ constexpr std::size_t kMaxMessage = 1024;
 constexpr std::size_t kMaxQueued = 10000;
 constexpr auto kDrainTime = std::chrono::seconds(5);
 
-std::string str_at(const Json& object, const char* path) {
-  const Json* v = json_at(object, path);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 const char* type_name(EventType type) { return type == EventType::Warning ? "Warning" : "Normal"; }
 
 std::string cut(std::string_view message) {
@@ -32,12 +27,12 @@ std::string cut(std::string_view message) {
 
 ObjectReference ObjectReference::of(const Json& object) {
   ObjectReference r;
-  r.api_version = str_at(object, "apiVersion");
-  r.kind = str_at(object, "kind");
-  r.ns = str_at(object, "metadata.namespace");
-  r.name = str_at(object, "metadata.name");
-  r.uid = str_at(object, "metadata.uid");
-  r.resource_version = str_at(object, "metadata.resourceVersion");
+  r.api_version = string_at(object, "apiVersion");
+  r.kind = string_at(object, "kind");
+  r.ns = string_at(object, "metadata.namespace");
+  r.name = string_at(object, "metadata.name");
+  r.uid = string_at(object, "metadata.uid");
+  r.resource_version = string_at(object, "metadata.resourceVersion");
   return r;
 }
 
@@ -139,11 +134,8 @@ Json EventRecorder::make_event(const ObjectReference& object, EventType type,
 
 void EventRecorder::send(const Pending& p) {
   const ObjectReference& object = p.object;
-  const EventType type = p.type;
-  const std::string& reason = p.reason;
-  const std::string& message = p.message;
   const std::string key = object.kind + "\n" + object.ns + "\n" + object.name + "\n" + object.uid +
-                          "\n" + type_name(type) + "\n" + reason + "\n" + cut(message);
+                          "\n" + type_name(p.type) + "\n" + p.reason + "\n" + cut(p.message);
   try {
     if (auto it = seen_.find(key); it != seen_.end()) {
       Seen& s = it->second;
@@ -156,14 +148,15 @@ void EventRecorder::send(const Pending& p) {
         seen_.erase(it);  // expired (events live an hour): start a new one
       }
     }
-    Json event = make_event(object, type, reason, message);
-    Json created =
-        client_.create(ResourceRef(resources::kEvents, str_at(event, "metadata.namespace")), event);
+    Json event = make_event(object, p.type, p.reason, p.message);
+    Json created = client_.create(
+        ResourceRef(resources::kEvents, string_at(event, "metadata.namespace")), event);
     if (seen_.size() >= kMaxRemembered) seen_.clear();
-    seen_[key] = Seen{str_at(created, "metadata.namespace"), str_at(created, "metadata.name"), 1};
+    seen_[key] =
+        Seen{string_at(created, "metadata.namespace"), string_at(created, "metadata.name"), 1};
   } catch (const std::exception& e) {
-    spdlog::warn("event {} {} for {} {}/{} not recorded: {}", type_name(type), reason, object.kind,
-                 object.ns, object.name, e.what());
+    spdlog::warn("event {} {} for {} {}/{} not recorded: {}", type_name(p.type), p.reason,
+                 object.kind, object.ns, object.name, e.what());
   }
 }
 
