@@ -8,7 +8,7 @@ VENV="${VENV:-$HOME/.cache/sparkplane/venv}"
 case "${BENCH:-all}" in
   all | control) "$VENV/bin/python" bench/control_plane_overhead.py --bin "$BUILD/sparkplane" ;;&
   all | history) "$VENV/bin/python" bench/history_server.py --bin "$BUILD/sparkplane" ;;&
-  all | operator) "$VENV/bin/python" bench/operator.py --bin "$BUILD/sparkplane" ;;
+  all | operator) "$VENV/bin/python" bench/kube_operator.py --bin "$BUILD/sparkplane" ;;
   control | history) ;;
   *) echo "bench: unknown BENCH=${BENCH} (control, history, operator)" >&2; exit 2 ;;
 esac

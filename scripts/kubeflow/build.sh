@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Kubeflow Spark Operator (the peer of `sparkplane operator` in
-# bench/operator.py) from the Go module proxy into the cache, outside the repo:
+# bench/kube_operator.py) from the Go module proxy into the cache, outside the repo:
 #   bin/spark-operator   its cmd/operator main package (`spark-operator controller start`)
 #   crds/*.yaml          the CRDs of the same release, from the module's config/crd/bases
 # The module replaces the k8s.io modules it uses with older releases, which
