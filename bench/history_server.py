@@ -2,13 +2,15 @@
 
 For each server, started cold on the same directory:
   1. a ~100 MB and a ~1 GB application: time from process start until the first full
-     answer for the app (its stages list), replay speed (MB/s) and peak RSS;
+     answer for the app (its stages list), replay speed (MB/s) and peak RSS; the median of
+     --runs fresh starts, each after the log was read once (both servers then replay from the
+     page cache: the figures are replay, not disk, and the server run second gains nothing);
   2. 5,000 small applications: time from process start until all are listed;
   3. REST latency under load: wrk at a fixed 1,000 requests/s on one job of the 100 MB app.
 It prints the figures and the ratios (goals: >= 20x replay speed, <= 1/10 peak memory,
 5,000 apps listed in < 2 s, p99 < 10 ms at 1,000 requests/s). Nothing is asserted.
 
-  python bench/history_server.py --bin build/sparkplane [--skip-1gb] [--spark-heap 8g]
+  python bench/history_server.py --bin build/sparkplane [--skip-1gb] [--spark-heap 8g] [--runs 3]
 """
 import argparse
 import json
@@ -16,6 +18,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,18 +109,41 @@ def app_ids(body):
         return []
 
 
-def big_app(kind, args, log_dir, workdir):
+def read_once(log_dir):
+    """Reads every file under log_dir, so that the page cache holds it."""
+    for f in Path(log_dir).rglob("*"):
+        if f.is_file():
+            with open(f, "rb") as r:
+                while r.read(1 << 24):
+                    pass
+
+
+def big_app_once(kind, args, log_dir, workdir):
     app = next(p.name for p in Path(log_dir).iterdir() if not p.name.startswith("."))
-    size_mb = sum(f.stat().st_size for f in Path(log_dir).rglob("*") if f.is_file()) / 2**20
+    read_once(log_dir)
     s = Server(kind, args.bin, log_dir, args.spark_heap, workdir)
     try:
         s.wait_for("/applications", lambda b: app in app_ids(b))
         t = s.wait_for(f"/applications/{app}/stages", lambda b: len(json.loads(b)) > 0)
-        return {"seconds": t, "mb_per_s": size_mb / t, "peak_rss_mb": s.sample_rss(),
-                "size_mb": size_mb, "server": s}
+        return t, s.sample_rss(), s
     except BaseException:
         s.stop()
         raise
+
+
+def big_app(kind, args, log_dir, workdir):
+    """The median of args.runs fresh starts; the last run's server is returned, still up."""
+    size_mb = sum(f.stat().st_size for f in Path(log_dir).rglob("*") if f.is_file()) / 2**20
+    times, peak, server = [], 0.0, None
+    for i in range(args.runs):
+        t, rss, server = big_app_once(kind, args, log_dir, workdir)
+        times.append(t)
+        peak = max(peak, rss)
+        if i + 1 < args.runs:
+            server.stop()
+    t = statistics.median(times)
+    return {"seconds": t, "runs": [round(x, 3) for x in times], "mb_per_s": size_mb / t,
+            "peak_rss_mb": peak, "size_mb": size_mb, "server": server}
 
 
 def listing(kind, args, log_dir, count, workdir):
@@ -166,6 +192,7 @@ def main():
     ap.add_argument("--bin", default=str(REPO / "build/sparkplane"))
     ap.add_argument("--spark-heap", default="8g", help="-Xmx for Spark's history server")
     ap.add_argument("--skip-1gb", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="fresh starts per big app (median)")
     ap.add_argument("--small-apps", type=int, default=5000)
     ap.add_argument("--rate", type=int, default=1000)
     ap.add_argument("--seconds", type=int, default=15)
@@ -200,8 +227,8 @@ def main():
         if key not in ours:
             continue
         o, s = ours[key], spark[key]
-        print(f"{key} app ({o['size_mb']:.0f} MB): first full answer sparkplane {o['seconds']:.2f} s "
-              f"vs Spark {s['seconds']:.2f} s; replay {o['mb_per_s']:.0f} vs {s['mb_per_s']:.1f} MB/s "
+        print(f"{key} app ({o['size_mb']:.0f} MB): first full answer (median of {len(o['runs'])}) "
+              f"sparkplane {o['seconds']:.2f} s vs Spark {s['seconds']:.2f} s; replay {o['mb_per_s']:.0f} vs {s['mb_per_s']:.1f} MB/s "
               f"= {ratio(o['mb_per_s'], s['mb_per_s'])} faster (goal >= 20x); peak RSS "
               f"{o['peak_rss_mb']:.0f} vs {s['peak_rss_mb']:.0f} MB = "
               f"{o['peak_rss_mb'] / s['peak_rss_mb'] * 100:.1f}% of Spark's (goal <= 10%)")
