@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "eventlog/decompressor.h"
 
@@ -26,9 +27,16 @@ class ZstdStream final : public Decompressor {
   std::string pending_description() const override;
 
  private:
+  // What is wrong when the frame just completed produced another size than its header declares
+  // (libzstd checks this when it decodes a frame in one go, but not block by block when the
+  // last block is empty, and a file must not read as corrupt or not by read size); else "".
+  std::string frame_size_error() const;
+
   ZSTD_DCtx_s* dctx_;
   bool in_frame_ = false;           // a frame was started and is not complete yet
   std::uint64_t frame_offset_ = 0;  // where the current (or last) frame starts
+  std::string frame_head_;          // the current frame's first bytes (its header), up to 18
+  std::uint64_t frame_output_ = 0;  // bytes the current frame produced so far
 };
 
 }  // namespace sp::eventlog

@@ -179,6 +179,34 @@ TEST(EventLogReader, StopsWhenAskedAndResumesAtTheNextLine) {
   EXPECT_EQ(got, text);
 }
 
+// Found by log_reader_fuzz: a zstd frame that declares 9 bytes of content and holds two empty
+// raw blocks; a legacy (v0.5) frame header. Read whole or in tiny reads, each is the same
+// corrupt file.
+class ZstdOddFrameTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZstdOddFrameTest, IsCorruptWhateverTheReadSize) {
+  sp::test::TempDir dir;
+  dir.write("app.zstd", GetParam());
+  storage::LocalStore store(dir.path());
+  for (std::size_t read_size : {std::size_t{4u << 20}, std::size_t{5}, std::size_t{1}}) {
+    EventLogReader reader(store, discover_one(store), {read_size, read_size, 1u << 20});
+    ReadStatus st;
+    std::string got;
+    for (int guard = 0; guard < 1000; ++guard) {
+      got += read_all(reader, &st);
+      if (!st.stopped) break;
+    }
+    EXPECT_EQ(got, "") << "read size " << read_size;
+    EXPECT_FALSE(st.ok()) << "read size " << read_size;
+    EXPECT_TRUE(st.corrupt) << "read size " << read_size << ": " << st.error;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FuzzFinds, ZstdOddFrameTest,
+    ::testing::Values(std::string("\x28\xb5\x2f\xfd\x20\x09\x00\x00\x00\x01\x00\x00", 12),
+                      std::string("\x25\xb5\x2f\xfd\x00\xfd\x20\x20", 8)));
+
 TEST(EventLogReader, CorruptBlockInTheMiddleOfARollingLog) {
   sp::test::TempDir dir;
   std::string a = test::sample_lines(100, 1), b = test::sample_lines(3000, 2);
