@@ -32,26 +32,20 @@ Nothing is asserted: it prints a table, ratios against the goals of the issue (>
 >= 80% of the API server's ceiling, p99 < 1 s, < 50 MB RSS with 10,000 applications) and a JSON
 line with the raw figures.
 """
-import os
-import sys
-
-# This file's name shadows the standard library's `operator` (which enum, re and argparse
-# import): take its folder off the import path before importing anything else.
-_HERE = os.path.dirname(os.path.realpath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE]
-
-import argparse  # noqa: E402 - after the path fix above
+import argparse
 import base64
 import http.client
 import itertools
 import json
 import math
+import os
 import re
 import shlex
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
