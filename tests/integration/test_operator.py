@@ -413,6 +413,31 @@ def test_driver_resources_run_and_complete(kube, operator):
         assert m in metrics, m
 
 
+def test_ui_service_goes_with_a_driver_that_ends_after_an_operator_restart(kube, tmp_path):
+    # The UI's names and address live in the app's status once observed: an operator started
+    # after the submission still removes the UI Service when the driver ends (it used to keep
+    # it, knowing the UI only from its own submission).
+    ns, name = "op-ui-restart", "spark-pi"
+    create_namespace(kube, ns)
+    first = Operator(kube, tmp_path / "first.log", [ns]).start()
+    try:
+        apply(kube, ns, spark_pi(name))
+        a = wait_state(kube, ns, name, "RUNNING", timeout=60)
+        kube.wait("the UI in the status", lambda: app(kube, ns, name)["status"].get(
+            "driverInfo", {}).get("webUIServiceName") == f"{name}-ui-svc", timeout=30)
+    finally:
+        assert first.stop() == 0, first.tail()
+    second = Operator(kube, tmp_path / "second.log", [ns]).start()
+    try:
+        assert kube.get(f"/api/v1/namespaces/{ns}/services/{name}-ui-svc") is not None
+        finish(kube, ns, a["status"]["driverInfo"]["podName"], "succeeded")
+        wait_state(kube, ns, name, "COMPLETED", timeout=30)
+        kube.wait("UI Service removed", lambda: kube.get(
+            f"/api/v1/namespaces/{ns}/services/{name}-ui-svc") is None, timeout=30)
+    finally:
+        assert second.stop() == 0, second.tail()
+
+
 def test_failed_driver_is_retried_then_failed(kube, operator):
     ns, name = "op-retry", "failing"
     rec = Recorder(kube, ns)

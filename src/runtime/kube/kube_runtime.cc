@@ -251,21 +251,44 @@ controller::SubmitResult KubeRuntime::submit(const api::SparkApplication& app,
 
 KubeRuntime::UiInfo KubeRuntime::ui_of(const api::SparkApplication& app) {
   const std::string& id = app.status.submission_id;
+  const api::DriverInfo& d = app.status.driver_info;
+  if (!d.web_ui_service_name.empty() || !d.web_ui_address.empty()) {
+    // The status has it (observe() put it there; submit() clears driver_info): what submit()
+    // kept until then is no longer needed, so nothing is held per running application.
+    {
+      std::lock_guard lock(mu_);
+      ui_.erase(key_of(app));
+    }
+    UiInfo ui;
+    ui.submission_id = id;
+    ui.service_name = d.web_ui_service_name;
+    ui.address = d.web_ui_address;
+    ui.port = d.web_ui_port;
+    ui.ingress_name = d.web_ui_ingress_name;
+    ui.ingress_address = d.web_ui_ingress_address;
+    if (ui.service_name.empty()) {
+      // Written by a version that did not record the name: the builder's.
+      try {
+        api::SparkApplication copy = app;
+        ui.service_name = build_driver_resources(copy, id, options_.driver).ui_service_name;
+      } catch (const Invalid&) {
+      }
+    }
+    return ui;
+  }
   {
     std::lock_guard lock(mu_);
     auto it = ui_.find(key_of(app));
     if (it != ui_.end() && it->second.submission_id == id) return it->second;
   }
+  // Submitted before this process started: the names are the builder's, the address the
+  // Service's.
   UiInfo ui;
   ui.submission_id = id;
-  // Submitted before this process started: the names are the builder's, the address the
-  // Service's (unless the status has it already).
-  if (app.status.driver_info.web_ui_address.empty()) {
-    try {
-      api::SparkApplication copy = app;
-      ui = make_ui_info(build_driver_resources(copy, id, options_.driver), ns_of(app), id, nullptr);
-    } catch (const Invalid&) {
-    }
+  try {
+    api::SparkApplication copy = app;
+    ui = make_ui_info(build_driver_resources(copy, id, options_.driver), ns_of(app), id, nullptr);
+  } catch (const Invalid&) {
   }
   std::lock_guard lock(mu_);
   ui_[key_of(app)] = ui;
@@ -306,13 +329,11 @@ controller::DriverObservation KubeRuntime::observe(const api::SparkApplication& 
   const UiInfo ui = ui_of(app);
   const bool ended = obs.phase == controller::DriverPhase::kSucceeded ||
                      obs.phase == controller::DriverPhase::kFailed;
-  if (ended && !ui.removed && !ui.service_name.empty()) {
+  if (ended && !ui.service_name.empty()) {
     // As the Kubeflow operator cleans up on termination: the UI goes with the driver (a
-    // rerun's submission makes a new one).
+    // rerun's submission makes a new one). Deleting is idempotent: the state leaves
+    // SUBMITTED/RUNNING with this observation, so this runs about once per run.
     delete_operator_objects(app, true);
-    std::lock_guard lock(mu_);
-    auto it = ui_.find(key_of(app));
-    if (it != ui_.end() && it->second.submission_id == id) it->second.removed = true;
   }
   obs.web_ui_service_name = ui.service_name;
   obs.web_ui_address = ui.address;

@@ -69,7 +69,6 @@ class KubeRuntime final : public controller::Runtime {
     int32_t port = 0;
     std::string ingress_name;
     std::string ingress_address;
-    bool removed = false;  // the driver ended and the UI Service and Ingress were deleted
   };
 
   Informer* informer_for(const std::string& ns) const;
@@ -88,7 +87,8 @@ class KubeRuntime final : public controller::Runtime {
 
   mutable std::mutex mu_;
   std::vector<std::function<void(const std::string&)>> subscribers_;
-  std::map<std::string, UiInfo> ui_;  // "namespace/name" -> the latest submission's UI
+  // "namespace/name" -> the UI of a submission whose status does not carry it yet.
+  std::map<std::string, UiInfo> ui_;
 };
 
 }  // namespace sp::kube
