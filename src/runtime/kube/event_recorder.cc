@@ -134,8 +134,11 @@ Json EventRecorder::make_event(const ObjectReference& object, EventType type,
 
 void EventRecorder::send(const Pending& p) {
   const ObjectReference& object = p.object;
-  const std::string key = object.kind + "\n" + object.ns + "\n" + object.name + "\n" + object.uid +
-                          "\n" + type_name(p.type) + "\n" + p.reason + "\n" + cut(p.message);
+  // Remembered by a 64-bit hash of what makes two events the same, not the text itself (a few
+  // hundred bytes each, 4,096 of them): two of them share a hash with odds near 1 in 10^12.
+  const std::size_t key = std::hash<std::string>{}(
+      object.kind + "\n" + object.ns + "\n" + object.name + "\n" + object.uid + "\n" +
+      type_name(p.type) + "\n" + p.reason + "\n" + cut(p.message));
   try {
     if (auto it = seen_.find(key); it != seen_.end()) {
       Seen& s = it->second;

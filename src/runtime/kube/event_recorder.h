@@ -13,11 +13,11 @@
 
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -88,7 +88,8 @@ class EventRecorder {
   std::string component_;
   std::string host_;
   const Clock& clock_;
-  std::map<std::string, Seen> seen_;  // by object, type, reason and message; sender's only
+  // By a hash of object, type, reason and message; the sender's only.
+  std::unordered_map<std::size_t, Seen> seen_;
 
   std::mutex mu_;
   std::condition_variable_any cv_;
