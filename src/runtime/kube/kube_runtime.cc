@@ -252,7 +252,7 @@ controller::SubmitResult KubeRuntime::submit(const api::SparkApplication& app,
 KubeRuntime::UiInfo KubeRuntime::ui_of(const api::SparkApplication& app) {
   const std::string& id = app.status.submission_id;
   const api::DriverInfo& d = app.status.driver_info;
-  if (!d.web_ui_service_name.empty() || !d.web_ui_address.empty()) {
+  if (!d.web_ui_service_name.empty()) {
     // The status has it (observe() put it there; submit() clears driver_info): what submit()
     // kept until then is no longer needed, so nothing is held per running application.
     {
@@ -266,14 +266,6 @@ KubeRuntime::UiInfo KubeRuntime::ui_of(const api::SparkApplication& app) {
     ui.port = d.web_ui_port;
     ui.ingress_name = d.web_ui_ingress_name;
     ui.ingress_address = d.web_ui_ingress_address;
-    if (ui.service_name.empty()) {
-      // Written by a version that did not record the name: the builder's.
-      try {
-        api::SparkApplication copy = app;
-        ui.service_name = build_driver_resources(copy, id, options_.driver).ui_service_name;
-      } catch (const Invalid&) {
-      }
-    }
     return ui;
   }
   {
