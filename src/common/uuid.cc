@@ -87,6 +87,26 @@ std::string uuid_from_name(std::string_view name) {
   return uuid_v5(kSparkplaneUuidNamespace, name);
 }
 
+std::string uuid_v8(uint64_t value, std::string_view name) {
+  Bytes b = parse(uuid_from_name(name));  // bytes 8-15: the variant bits and 62 bits of SHA-1
+  for (size_t i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(value >> (56 - 8 * i));
+  b[6] = static_cast<uint8_t>((value >> 12) & 0x0f);
+  b[7] = static_cast<uint8_t>(value >> 4);
+  stamp(b, 8);
+  return format(b);
+}
+
+std::optional<uint64_t> uuid_v8_value(std::string_view id) {
+  if (!is_uuid(id)) return std::nullopt;
+  const Bytes b = parse(id);
+  if ((b[6] >> 4) != 8 || (b[8] & 0xc0) != 0x80) return std::nullopt;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 6; ++i) v = v << 8 | b[i];
+  v = v << 4 | (b[6] & 0x0f);
+  v = v << 8 | b[7];
+  return v << 4;
+}
+
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -1,6 +1,9 @@
-// RFC 4122 UUIDs: random (version 4) for object uids, name-based (version 5) for stable ids.
+// RFC 4122 / RFC 9562 UUIDs: random (version 4) for object uids, name-based (version 5) for
+// stable ids, and version 8 (vendor-defined) for ids that carry a value of their own.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +19,15 @@ std::string uuid_v5(std::string_view namespace_uuid, std::string_view name);
 
 // uuid_v5 in sparkplane's own namespace (kSparkplaneUuidNamespace).
 std::string uuid_from_name(std::string_view name);
+
+// A version 8 UUID (RFC 9562) that carries the top 60 bits of `value` in its custom_a and
+// custom_b fields, and 62 bits of the SHA-1 of `name` (in sparkplane's namespace, as
+// uuid_from_name) in custom_c. Same inputs, same UUID.
+std::string uuid_v8(uint64_t value, std::string_view name);
+
+// The 60 bits uuid_v8 stored, as a value whose low 4 bits are zero; nullopt for a string that
+// is not a version 8 UUID (other versions carry nothing).
+std::optional<uint64_t> uuid_v8_value(std::string_view id);
 
 // True for the canonical 8-4-4-4-12 hexadecimal form (either case).
 bool is_uuid(std::string_view s);

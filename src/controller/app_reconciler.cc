@@ -7,7 +7,6 @@
 #include "api/defaults.h"
 #include "common/error.h"
 #include "common/time_format.h"
-#include "common/uuid.h"
 #include "controller/labels.h"
 #include "controller/restart_policy.h"
 #include "controller/spec_hash.h"
@@ -107,11 +106,8 @@ Result AppReconciler::reconcile(const std::string& ns, const std::string& name) 
   c.now = clock_.now();
 
   if (!c.app.metadata.deletion_timestamp.empty()) return handle_deletion(c);
-  // New apps get the finalizer with their first submission (one write, in submit()).
-  if (c.observed_state != AppState::kNew && !has_finalizer(c.app.metadata)) {
-    c.app.metadata.finalizers.push_back(kFinalizer);
-    if (!commit_metadata(c)) return Result::now();
-  }
+  // New apps get the finalizer with their first submission (in submit()).
+  if (c.observed_state != AppState::kNew && !ensure_finalizer(c)) return Result::now();
 
   const bool suspend = c.spec.suspend.value_or(false);
   const AppState state = c.observed_state;
@@ -192,8 +188,13 @@ bool AppReconciler::spec_changed(const Ctx& c) const {
     default:
       break;
   }
-  auto it = c.app.metadata.annotations.find(kAnnotationSpecHash);
-  return it != c.app.metadata.annotations.end() && it->second != spec_hash(c.app.spec_raw);
+  return submitted_with_other_spec(c.app.status.submission_id, c.app.spec_raw);
+}
+
+bool AppReconciler::ensure_finalizer(Ctx& c) {
+  if (runtime_.garbage_collects() || has_finalizer(c.app.metadata)) return true;
+  c.app.metadata.finalizers.push_back(kFinalizer);
+  return commit_metadata(c);
 }
 
 Result AppReconciler::handle_deletion(Ctx& c) {
@@ -201,7 +202,6 @@ Result AppReconciler::handle_deletion(Ctx& c) {
   if (!has_finalizer(c.app.metadata)) return Result::done();
   std::erase(c.app.metadata.finalizers, std::string(kFinalizer));
   if (!commit_metadata(c)) return Result::now();
-  if (metrics_) metrics_->on_deleted(c.observed_state);
   return Result::done();
 }
 
@@ -209,19 +209,12 @@ Result AppReconciler::submit(Ctx& c) {
   auto& st = c.app.status;
   const int attempt = st.submission_attempts + 1;
   // Deterministic: a reconcile repeated after a lost status write reuses the same id, and
-  // the runtime starts one driver per id.
-  const std::string submission_id =
-      uuid_from_name(c.app.metadata.uid + "/" + std::to_string(c.app.metadata.generation) + "/" +
-                     std::to_string(st.execution_attempts) + "/" + std::to_string(attempt));
-
-  // Record which spec this run uses, and that its resources need cleaning up on deletion,
-  // before starting it.
-  const std::string hash = spec_hash(c.app.spec_raw);
-  if (c.app.metadata.annotations[kAnnotationSpecHash] != hash || !has_finalizer(c.app.metadata)) {
-    c.app.metadata.annotations[kAnnotationSpecHash] = hash;
-    if (!has_finalizer(c.app.metadata)) c.app.metadata.finalizers.push_back(kFinalizer);
-    if (!commit_metadata(c)) return Result::now();
-  }
+  // the runtime starts one driver per id. It also records which spec this run uses.
+  const std::string submission_id = submission_id_for(
+      c.app.spec_raw, c.app.metadata.uid + "/" + std::to_string(c.app.metadata.generation) + "/" +
+                          std::to_string(st.execution_attempts) + "/" + std::to_string(attempt));
+  // Where the runtime leaves cleanup on deletion to the app: before its resources exist.
+  if (!ensure_finalizer(c)) return Result::now();
 
   api::SparkApplication defaulted = c.app;
   defaulted.spec = c.spec;

@@ -39,6 +39,8 @@ class AppReconciler {
   Result on_terminated(Ctx& c);
   Result rerun_after_cleanup(Ctx& c, api::AppState from);
   bool spec_changed(const Ctx& c) const;
+  // Puts the finalizer on the app where the runtime needs it; false on a lost write.
+  bool ensure_finalizer(Ctx& c);
 
   // Commits c.app's status; false on a conflict (the caller requeues at once).
   bool commit_status(Ctx& c);

@@ -1,4 +1,4 @@
-// Label, annotation and finalizer names shared with the Kubeflow operator, plus sparkplane's own.
+// Label and finalizer names shared with the Kubeflow operator.
 #pragma once
 
 namespace sp::controller {
@@ -9,9 +9,5 @@ inline constexpr const char* kLabelLaunchedByOperator =
     "sparkoperator.k8s.io/launched-by-spark-operator";
 inline constexpr const char* kLabelScheduledAppName = "sparkoperator.k8s.io/scheduled-app-name";
 inline constexpr const char* kFinalizer = "sparkoperator.k8s.io/finalizer";
-
-// The hash of the spec a run was submitted with: a spec that no longer matches it
-// (other than suspend and timeToLiveSeconds) invalidates the run.
-inline constexpr const char* kAnnotationSpecHash = "sparkplane.io/submitted-spec-hash";
 
 }  // namespace sp::controller

@@ -28,8 +28,19 @@ Manager::~Manager() { stop(); }
 void Manager::enqueue_change(const Change& change) {
   queue_.add(queue_key(change.resource, change.namespace_, change.name));
   if (change.resource != kSparkApplications) return;
+  if (change.type == Change::Type::kDeleted && change.object != nullptr) {
+    const Json* state = json_at(*change.object, "status.applicationState.state");
+    app_metrics_.on_deleted(api::app_state_from_string(
+        state != nullptr && state->is_string() ? state->get<std::string>() : ""));
+  }
   // A run's progress updates its ScheduledSparkApplication's history.
-  if (auto obj = store_.get(kSparkApplications, change.namespace_, change.name)) {
+  std::optional<Json> fetched;
+  const Json* obj = change.object;
+  if (obj == nullptr &&
+      (fetched = store_.get(kSparkApplications, change.namespace_, change.name))) {
+    obj = &*fetched;
+  }
+  if (obj != nullptr) {
     const Json* owner = json_at(*obj, "metadata.labels");
     if (owner && owner->contains(kLabelScheduledAppName)) {
       queue_.add(queue_key(kScheduledSparkApplications, change.namespace_,

@@ -48,6 +48,10 @@ class Runtime {
   virtual DriverObservation observe(const api::SparkApplication& app) = 0;
   // Stops and removes every driver resource of the app. Returns true once all are gone.
   virtual bool delete_resources(const api::SparkApplication& app) = 0;
+  // True when the platform deletes an app's driver resources by itself once the app is gone
+  // (Kubernetes: owner references and its garbage collector), so apps need no finalizer and no
+  // write before their first submission, as with the Kubeflow operator.
+  virtual bool garbage_collects() const { return false; }
   // Called (from any thread) with "namespace/name" when a driver of that app changes.
   virtual void subscribe(std::function<void(const std::string& key)> on_change) = 0;
 };

@@ -46,6 +46,8 @@ struct Change {
   std::string resource;
   std::string namespace_;
   std::string name;
+  // The object as last stored (for kDeleted, its final state); valid during the call only.
+  const Json* object = nullptr;
 };
 
 class Store {

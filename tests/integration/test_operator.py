@@ -32,7 +32,7 @@ SUBMISSION_LABEL = "sparkoperator.k8s.io/submission-id"
 
 # Namespaces of the module's operator, one per test.
 NAMESPACES = ["op-manifests", "analytics", "op-run", "op-retry", "op-invalidate", "op-suspend",
-              "op-ttl", "op-sched"]
+              "op-ttl", "op-sched", "op-delete"]
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -79,6 +79,30 @@ def apply(kube, ns, doc):
     doc.pop("status", None)
     plural = doc["kind"].lower() + "s"
     return kube.api("POST", apps_path(ns, plural=plural) + "?fieldValidation=Strict", doc)
+
+
+_gc_knows_apps = set()
+
+
+def wait_gc_knows_apps(kube, timeout=120):
+    """Waits until kube-controller-manager's garbage collector collects what a deleted
+    SparkApplication owned: it learns of CRDs by discovery every 30 s, and the operator leaves
+    the driver's objects to it (no finalizer, as Kubeflow's). Once per cluster."""
+    if id(kube) in _gc_knows_apps:
+        return
+    ns = "gc-probe"  # watched by no operator
+    create_namespace(kube, ns)
+    owner = kube.api("POST", apps_path(ns), {
+        "apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
+        "metadata": {"name": "probe"}, "spec": spark_pi("probe")["spec"]})
+    kube.api("POST", f"/api/v1/namespaces/{ns}/configmaps", {
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "owned", "ownerReferences": [{
+            "apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
+            "name": "probe", "uid": owner["metadata"]["uid"]}]}})
+    kube.api("DELETE", apps_path(ns, "probe"))
+    kube.wait("the garbage collector to know SparkApplications", lambda: kube.get(
+        f"/api/v1/namespaces/{ns}/configmaps/owned") is None, timeout=timeout)
+    _gc_knows_apps.add(id(kube))
 
 
 def app(kube, ns, name):
@@ -383,7 +407,10 @@ def test_driver_resources_run_and_complete(kube, operator):
         assert st["terminationTime"] and st["lastSubmissionAttemptTime"]
         assert st["submissionAttempts"] == 1 and st["executionAttempts"] == 1
         assert "errorMessage" not in st["applicationState"]
-        assert a["metadata"]["finalizers"] == ["sparkoperator.k8s.io/finalizer"]
+        # No finalizer (as Kubeflow's): the garbage collector deletes the driver's objects with
+        # the app, and the app's own object is never written, only its status.
+        assert "finalizers" not in a["metadata"]
+        assert not any(k.startswith("sparkplane.io/") for k in a["metadata"].get("annotations", {}))
         kube.wait("the state sequence", lambda: rec.states.get(name, [])[-1:] == ["COMPLETED"])
         assert rec.states[name] == ["", "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED"]
         # The UI Service goes when the driver ends (Kubeflow's clean-up on termination).
@@ -396,7 +423,8 @@ def test_driver_resources_run_and_complete(kube, operator):
         assert all(e["source"]["component"] == "sparkplane" for e in ev)
         assert all(e["involvedObject"]["uid"] == uid for e in ev)
 
-        # Deleting the app deletes the driver pod (finalizer) and what it owned (GC).
+        # Deleting the app deletes the driver pod and what it owned (GC).
+        wait_gc_knows_apps(kube)
         kube.api("DELETE", apps_path(ns, name))
         kube.wait("app gone", lambda: app(kube, ns, name) is None, timeout=30)
         kube.wait("driver pod gone", lambda: pod(kube, ns, f"{name}-driver") is None, timeout=30)
@@ -531,8 +559,41 @@ def test_suspend_and_resume(kube, operator):
         rec.stop()
 
 
+def test_deleting_a_running_app_removes_its_driver(kube, operator):
+    ns, name = "op-delete", "doomed"
+    apply(kube, ns, spark_pi(name))
+    a = wait_state(kube, ns, name, "RUNNING", timeout=60)
+    driver = a["status"]["driverInfo"]["podName"]
+    ui = a["status"]["driverInfo"]["webUIServiceName"]
+    cms = [c["metadata"]["name"] for c in kube.api("GET", f"/api/v1/namespaces/{ns}/configmaps")["items"]
+           if ("Pod", driver) in owners(c)]
+    assert cms, "the driver's ConfigMaps"
+    running = metric_value(operator, "spark_application_running_count")
+    wait_gc_knows_apps(kube)
+    kube.api("DELETE", apps_path(ns, name))
+    assert app(kube, ns, name) is None, "no finalizer holds the app"
+    kube.wait("driver pod gone", lambda: pod(kube, ns, driver) is None, timeout=30)
+    kube.wait("UI Service gone", lambda: kube.get(f"/api/v1/namespaces/{ns}/services/{ui}") is None,
+              timeout=30)
+    for cm in cms:
+        kube.wait(f"ConfigMap {cm} gone", lambda cm=cm: kube.get(
+            f"/api/v1/namespaces/{ns}/configmaps/{cm}") is None, timeout=60)
+    kube.wait("running count lowered",
+              lambda: metric_value(operator, "spark_application_running_count") == running - 1)
+
+
+def metric_value(operator, name):
+    status, text = operator.get("/metrics")
+    assert status == 200
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
 def test_time_to_live_deletes_the_app(kube, operator):
     ns, name = "op-ttl", "short-lived"
+    wait_gc_knows_apps(kube)
     apply(kube, ns, spark_pi(name, timeToLiveSeconds=2))
     run_driver(kube, ns, name, "succeeded")
     wait_state(kube, ns, name, "COMPLETED", timeout=30)

@@ -40,6 +40,26 @@ TEST(Uuid, FromNameIsStableAndDistinct) {
   EXPECT_EQ(a[14], '5');
 }
 
+TEST(Uuid, V8CarriesSixtyBitsAndANameHash) {
+  const uint64_t v = 0x0123456789abcdefULL;
+  const std::string a = uuid_v8(v, "ns/pi/1");
+  EXPECT_TRUE(is_uuid(a));
+  EXPECT_EQ(a[14], '8');                                          // version 8
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);  // RFC variant
+  EXPECT_EQ(a.substr(0, 18), "01234567-89ab-8cde");
+  EXPECT_EQ(uuid_v8_value(a), v & ~0xfULL);
+  EXPECT_EQ(a, uuid_v8(v, "ns/pi/1"));
+  EXPECT_NE(a, uuid_v8(v, "ns/pi/2"));  // the name part differs
+  EXPECT_EQ(a.substr(19), uuid_from_name("ns/pi/1").substr(19));
+  EXPECT_EQ(uuid_v8_value(uuid_v8(~0ULL, "x")), ~0xfULL);
+  EXPECT_EQ(uuid_v8_value(uuid_v8(0, "x")), 0u);
+  // Other versions, and anything else, carry nothing.
+  EXPECT_FALSE(uuid_v8_value(uuid_from_name("ns/pi/1")).has_value());
+  EXPECT_FALSE(uuid_v8_value(uuid_v4()).has_value());
+  EXPECT_FALSE(uuid_v8_value("not-a-uuid").has_value());
+  EXPECT_FALSE(uuid_v8_value("01234567-89ab-8cde-7123-456789abcdef").has_value());  // variant
+}
+
 TEST(Uuid, RejectsMalformed) {
   EXPECT_FALSE(is_uuid(""));
   EXPECT_FALSE(is_uuid("886313e1-3b8a-5372-9b90-0c9aee199e5"));

@@ -58,6 +58,9 @@ class KubeRuntime final : public controller::Runtime {
                                   const std::string& submission_id) override;
   controller::DriverObservation observe(const api::SparkApplication& app) override;
   bool delete_resources(const api::SparkApplication& app) override;
+  // Driver resources are owned by the app (directly or through the driver pod): the garbage
+  // collector deletes them with it.
+  bool garbage_collects() const override { return true; }
   void subscribe(std::function<void(const std::string& key)> on_change) override;
 
  private:

@@ -123,7 +123,7 @@ const KubeStore::Watched* KubeStore::watched(const std::string& resource,
 
 void KubeStore::on_change(Change::Type type, const std::string& resource, const Json& object) {
   forget_older(resource, object, type == Change::Type::kDeleted);
-  Change change{type, resource, namespace_of(object), string_at(object, "metadata.name")};
+  Change change{type, resource, namespace_of(object), string_at(object, "metadata.name"), &object};
   std::vector<std::function<void(const Change&)>> subscribers;
   {
     std::lock_guard lock(subscribers_mu_);

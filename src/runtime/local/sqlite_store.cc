@@ -326,7 +326,7 @@ Json SqliteStore::update(const std::string& resource, const Json& obj) {
     }
     tx.commit();
   }
-  notify({change, resource, ns, name});
+  notify({change, resource, ns, name, &body});
   return body;
 }
 
@@ -349,17 +349,18 @@ Json SqliteStore::update_status(const std::string& resource, const Json& obj) {
     write(resource, body, /*insert=*/false);
     tx.commit();
   }
-  notify({Change::Type::kModified, resource, ns, name});
+  notify({Change::Type::kModified, resource, ns, name, &body});
   return body;
 }
 
 void SqliteStore::remove(const std::string& resource, const std::string& ns,
                          const std::string& name) {
   Change::Type change;
+  std::optional<Stored> stored;
   {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    auto stored = load(resource, ns, name);
+    stored = load(resource, ns, name);
     if (!stored) throw NotFound(quoted(resource, name) + " not found");
     if (has_finalizers(stored->body)) {
       if (!stored->deletion_time.empty()) return;  // already being deleted
@@ -375,7 +376,7 @@ void SqliteStore::remove(const std::string& resource, const std::string& ns,
     }
     tx.commit();
   }
-  notify({change, resource, ns, name});
+  notify({change, resource, ns, name, &stored->body});
 }
 
 void SqliteStore::record_event(const controller::Event& event) {

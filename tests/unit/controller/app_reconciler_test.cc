@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/time_format.h"
+#include "common/uuid.h"
 #include "controller/labels.h"
 #include "runtime/local/database.h"
 #include "runtime/local/sqlite_store.h"
@@ -96,7 +97,8 @@ TEST_F(AppReconcilerTest, NewAppIsSubmitted) {
   EXPECT_EQ(a.status.driver_info.pod_name, "pi-driver");
   EXPECT_EQ(a.status.last_submission_attempt_time, format_rfc3339(clock_.now()));
   EXPECT_EQ(a.metadata.finalizers, std::vector<std::string>{kFinalizer});
-  EXPECT_TRUE(a.metadata.annotations.count(kAnnotationSpecHash));
+  EXPECT_TRUE(a.metadata.annotations.empty());
+  EXPECT_EQ(a.status.submission_id[14], '8');  // a version 8 UUID carrying the spec's hash
   EXPECT_EQ(runtime_.submits.size(), 1u);
   EXPECT_EQ(event_reasons(),
             (std::vector<std::string>{"SparkApplicationAdded", "SparkApplicationSubmitted"}));
@@ -243,6 +245,78 @@ TEST_F(AppReconcilerTest, SpecChangeWhileRunningInvalidatesAndReruns) {
   EXPECT_EQ(a.status.submission_attempts, 1);  // counters reset by INVALIDATING
   EXPECT_EQ(a.status.execution_attempts, 1);
   EXPECT_FALSE(runtime_.drivers.count(first));  // the old driver was stopped
+}
+
+TEST_F(AppReconcilerTest, GarbageCollectingRuntimeGetsOneWritePerSubmission) {
+  runtime_.collects_garbage = true;
+  int writes = 0;
+  store_.subscribe([&](const Change& c) { writes += c.type == Change::Type::kModified; });
+  create();
+  settle();
+  auto a = app();
+  EXPECT_EQ(a.status.app_state.state, AppState::kSubmitted);
+  EXPECT_EQ(writes, 1);  // the status; no finalizer, no annotation
+  EXPECT_TRUE(a.metadata.finalizers.empty());
+  EXPECT_TRUE(a.metadata.annotations.empty());
+  // Deleted at once; the runtime's garbage collector removes the driver.
+  store_.remove(kSparkApplications, "ns", "pi");
+  EXPECT_FALSE(store_.get(kSparkApplications, "ns", "pi").has_value());
+  EXPECT_FALSE(reconcile().requeue_after.has_value());
+  EXPECT_TRUE(runtime_.deletes.empty());
+}
+
+TEST_F(AppReconcilerTest, GarbageCollectingRuntimeStillDetectsSpecChanges) {
+  runtime_.collects_garbage = true;
+  create();
+  settle();
+  runtime_.set_phase(sid(), DriverPhase::kRunning);
+  settle();
+  set_spec("arguments", Json::array({"100"}));
+  reconcile();
+  EXPECT_EQ(state(), AppState::kInvalidating);
+}
+
+TEST_F(AppReconcilerTest, FinalizerOfAnEarlierOperatorIsRemovedOnDeletion) {
+  runtime_.collects_garbage = true;
+  create();
+  auto obj = *store_.get(kSparkApplications, "ns", "pi");
+  obj["metadata"]["finalizers"] = {kFinalizer};
+  store_.update(kSparkApplications, obj);
+  settle();
+  store_.remove(kSparkApplications, "ns", "pi");
+  EXPECT_TRUE(store_.get(kSparkApplications, "ns", "pi").has_value());  // held
+  settle();
+  EXPECT_FALSE(store_.get(kSparkApplications, "ns", "pi").has_value());
+  EXPECT_EQ(runtime_.deletes.size(), 1u);
+}
+
+TEST_F(AppReconcilerTest, RunSubmittedByAnotherOperatorIsNotInvalidated) {
+  create();
+  settle();
+  // As the Kubeflow operator leaves it: a random submission id, nothing to compare the spec to.
+  auto obj = *store_.get(kSparkApplications, "ns", "pi");
+  const std::string theirs = uuid_v4();
+  obj["status"]["submissionID"] = theirs;
+  obj["status"]["applicationState"]["state"] = "RUNNING";
+  store_.update_status(kSparkApplications, obj);
+  runtime_.set_phase(theirs, DriverPhase::kRunning);
+  set_spec("arguments", Json::array({"100"}));
+  settle();
+  EXPECT_EQ(state(), AppState::kRunning);
+  EXPECT_EQ(sid(), theirs);
+}
+
+TEST_F(AppReconcilerTest, TtlChangeAfterCompletionDoesNotRerun) {
+  create();
+  settle();
+  runtime_.set_phase(sid(), DriverPhase::kSucceeded);
+  settle();
+  ASSERT_EQ(state(), AppState::kCompleted);
+  set_spec("timeToLiveSeconds", 3600);
+  set_spec("suspend", false);
+  settle();
+  EXPECT_EQ(state(), AppState::kCompleted);
+  EXPECT_EQ(runtime_.submits.size(), 1u);
 }
 
 TEST_F(AppReconcilerTest, SuspendAndTtlChangesDoNotInvalidate) {
