@@ -516,6 +516,29 @@ def component_cpu(cluster):
     return out
 
 
+def api_requests(cluster):
+    """kube-apiserver's request counts so far, by "VERB resource[/subresource]" (every client:
+    the operator, the bench, the scheduler, kwok, kube-controller-manager), from its /metrics."""
+    status, text = cluster.request("GET", "/metrics")
+    if status != 200 or not isinstance(text, str):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', line[:line.rindex("}")]))
+        what = labels.get("resource", "") + ("/" + labels["subresource"] if labels.get("subresource") else "")
+        key = f"{labels.get('verb', '?')} {what}"
+        out[key] = out.get(key, 0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def requests_per_app(before, after, n):
+    """The requests made meanwhile, per application, those >= 0.05 per app, most first."""
+    diff = {k: (after.get(k, 0) - before.get(k, 0)) / n for k in after}
+    return dict(sorted(((k, round(v, 2)) for k, v in diff.items() if v >= 0.05), key=lambda kv: -kv[1]))
+
+
 def create_all(cluster, ns, n, workers, per_app, rate=None):
     """Runs per_app(client, i) for i in 0..n-1 on `workers` threads, as fast as they go or, with
     `rate`, application i not before i / rate s after the start; returns the CPU seconds the
@@ -576,6 +599,7 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
             time.sleep(1.0)  # the operator's start-up is not part of the run
         cpu0 = sampler.cpu_seconds() if sampler else 0.0
         comp0 = component_cpu(cluster)
+        requests0 = api_requests(cluster)
         busy0, own0 = machine_busy_seconds(), own_cpu_seconds()
 
         def per_app(client, i):
@@ -618,6 +642,7 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
             settled_after = time.monotonic() - t_last
         cpu_settled = sampler.cpu_seconds() - cpu0 if sampler else 0.0
         comp1 = component_cpu(cluster)
+        requests1 = api_requests(cluster)
         lat = [(seen[names[i]] - created[i]) * 1000 for i in got]
         res = {
             "contender": contender, "namespace": ns, "apps": n, "driver_pods": len(got),
@@ -639,6 +664,7 @@ def run_phase(cluster, args, contender, ns, n, start_operator=None, timeout=600.
             "etcd_cpu_s": round(comp_pods.get("etcd", 0) - comp0.get("etcd", 0), 2),
             "cluster_cpu_s": round(sum(comp1.values()) - sum(comp0.values()), 2),
             "watch_error": repr(watch.error) if watch.error else None,
+            "api_requests_per_app": requests_per_app(requests0, requests1, n),
         }
         if sampler:
             res.update({
@@ -857,6 +883,13 @@ def print_report(results, args, notes):
           "until the last pod")
     ce, sp, kf = (results.get(k) for k in ALL_CONTENDERS)
     ok = lambda r: isinstance(r, dict) and r["driver_pods"]  # noqa: E731
+    print("API requests per application (every client; first create -> settled; WATCH and LIST left out):")
+    for key in ALL_CONTENDERS:
+        r = results.get(key)
+        if isinstance(r, dict) and r.get("api_requests_per_app"):
+            per = {k: v for k, v in r["api_requests_per_app"].items() if not k.startswith(("WATCH", "LIST"))}
+            writes = sum(v for k, v in per.items() if not k.startswith("GET"))
+            print(f"  {key}: {writes:.1f} writes: " + ", ".join(f"{k} {v:g}" for k, v in per.items()))
     print("ratios:")
     if ok(sp) and ok(ce):
         print(f"  sparkplane / API server ceiling: {sp['apps_per_s'] / ce['apps_per_s'] * 100:.0f}% "

@@ -11,7 +11,7 @@
 #include "controller/work_queue.h"
 
 #include <cmath>
-#include <tuple>
+#include <string_view>
 #include <utility>
 
 namespace sp::controller {
@@ -35,11 +35,12 @@ struct WorkQueue::Impl {
   std::set<std::string> dirty;
   std::set<std::string> processing;
 
-  // (ready time, insertion number, key): the number keeps keys due at the same time in the
-  // order they were added.
-  using Waiting = std::tuple<Clock::time_point, uint64_t, std::string>;
-  std::set<Waiting> waiting;
-  std::map<std::string, std::pair<Clock::time_point, uint64_t>> waiting_by_key;
+  // (ready time, insertion number) -> key: the number keeps keys due at the same time in the
+  // order they were added. Each key is stored once, in `waiting`; `waiting_by_key` views it
+  // (map nodes do not move). Every running app waits here for its resync: ~64 B each saved.
+  using When = std::pair<Clock::time_point, uint64_t>;
+  std::map<When, std::string> waiting;
+  std::map<std::string_view, When> waiting_by_key;
   uint64_t next_seq = 0;
 
   std::map<std::string, int> failures;
@@ -56,11 +57,10 @@ struct WorkQueue::Impl {
   void promote_due_locked() {
     if (waiting.empty()) return;
     const auto now = Clock::now();
-    while (!waiting.empty() && std::get<0>(*waiting.begin()) <= now) {
+    while (!waiting.empty() && waiting.begin()->first.first <= now) {
       auto node = waiting.extract(waiting.begin());
-      const std::string& key = std::get<2>(node.value());
-      waiting_by_key.erase(key);
-      add_locked(key);
+      waiting_by_key.erase(node.mapped());
+      add_locked(node.mapped());
     }
   }
 
@@ -74,12 +74,13 @@ struct WorkQueue::Impl {
     if (auto it = waiting_by_key.find(key); it != waiting_by_key.end()) {
       // Already waiting: keep the earlier of the two times.
       if (it->second.first <= ready) return;
-      waiting.erase(Waiting{it->second.first, it->second.second, key});
-      waiting_by_key.erase(it);
+      const When old = it->second;
+      waiting_by_key.erase(it);  // before its key's storage goes
+      waiting.erase(old);
     }
-    const uint64_t seq = next_seq++;
-    waiting.emplace(ready, seq, key);
-    waiting_by_key.emplace(key, std::make_pair(ready, seq));
+    const When when{ready, next_seq++};
+    auto stored = waiting.emplace(when, key).first;
+    waiting_by_key.emplace(stored->second, when);
     // Getters may be sleeping until a later deadline, or without one.
     cv.notify_all();
   }
@@ -139,7 +140,7 @@ std::optional<std::string> WorkQueue::get() {
       impl_->cv.wait(lock);
     } else {
       // A copy: wait_until() reads the deadline after relocking, when the node may be gone.
-      const Clock::time_point deadline = std::get<0>(*impl_->waiting.begin());
+      const Clock::time_point deadline = impl_->waiting.begin()->first.first;
       impl_->cv.wait_until(lock, deadline);
     }
   }

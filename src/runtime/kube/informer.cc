@@ -92,7 +92,7 @@ std::vector<ObjectPtr> Informer::list_by_label(const std::string& ns,
     std::lock_guard lock(mu_);
     auto it = index_.find(index_key(ns, value));
     if (it != index_.end()) {
-      for (const auto& key : it->second) entries.push_back(cache_.at(key));
+      for (const auto key : it->second) entries.push_back(cache_.find(key)->second);
     }
   }
   std::vector<ObjectPtr> out;
@@ -117,7 +117,7 @@ Informer::EntryPtr Informer::make_entry(const Json& object) {
   auto e = std::make_shared<Entry>();
   e->packed = codec_.pack(object);
   e->resource_version = resource_version_of(object);
-  if (!options_.index_label.empty()) {
+  if (!options_.index_label.empty() && (!options_.index_if || options_.index_if(object))) {
     const Json* labels = json_at(object, "metadata.labels");
     if (labels != nullptr && labels->is_object()) {
       auto v = labels->find(options_.index_label);
@@ -132,16 +132,16 @@ ObjectPtr Informer::decode(const Entry& entry) const {
 }
 
 Informer::EntryPtr Informer::put_locked(const std::string& key, EntryPtr entry) {
-  EntryPtr old;
   auto it = cache_.find(key);
-  if (it != cache_.end()) old = it->second;
+  EntryPtr old = it != cache_.end() ? it->second : nullptr;
   const auto slash = key.find('/');
   const std::string ns = slash == std::string::npos ? std::string() : key.substr(0, slash);
-  if (old != nullptr && !old->index_value.empty() &&
-      (entry == nullptr || entry->index_value != old->index_value)) {
-    auto ix = index_.find(index_key(ns, old->index_value));
+  const std::string old_value = old != nullptr ? old->index_value : std::string();
+  const std::string new_value = entry != nullptr ? entry->index_value : std::string();
+  if (!old_value.empty() && old_value != new_value) {
+    auto ix = index_.find(index_key(ns, old_value));
     if (ix != index_.end()) {
-      ix->second.erase(key);
+      ix->second.erase(std::string_view(key));
       if (ix->second.empty()) index_.erase(ix);
     }
   }
@@ -149,12 +149,12 @@ Informer::EntryPtr Informer::put_locked(const std::string& key, EntryPtr entry) 
     if (it != cache_.end()) cache_.erase(it);
     return old;
   }
-  if (!entry->index_value.empty()) index_[index_key(ns, entry->index_value)].insert(key);
   if (it != cache_.end()) {
     it->second = std::move(entry);
   } else {
-    cache_.emplace(key, std::move(entry));
+    it = cache_.emplace(key, std::move(entry)).first;
   }
+  if (!new_value.empty()) index_[index_key(ns, new_value)].insert(std::string_view(it->first));
   return old;
 }
 

@@ -24,6 +24,7 @@
 #include <set>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -51,8 +52,10 @@ struct InformerOptions {
   // Applied to every object before it is cached or handed to the handlers: drop what no
   // reader looks at. (metadata.managedFields is dropped before it.)
   std::function<void(Json&)> transform;
-  // A label whose value, with the namespace, indexes the cache for list_by_label().
+  // A label whose value, with the namespace, indexes the cache for list_by_label(); only
+  // objects index_if() accepts are indexed (every one when it is unset).
   std::string index_label;
+  std::function<bool(const Json&)> index_if;
 };
 
 // Called on the informer's thread; a handler must not stop the informer. Exceptions thrown by
@@ -128,8 +131,9 @@ class Informer {
   ObjectCodec codec_;
   mutable std::mutex mu_;
   mutable std::condition_variable synced_cv_;
-  std::map<std::string, EntryPtr> cache_;               // key_of(object) -> entry
-  std::map<std::string, std::set<std::string>> index_;  // "ns/value" -> keys
+  std::map<std::string, EntryPtr, std::less<>> cache_;  // key_of(object) -> entry
+  // "ns/value" -> keys, viewing cache_'s (its nodes do not move).
+  std::map<std::string, std::set<std::string_view>> index_;
   std::string resource_version_;
   bool synced_ = false;
 

@@ -100,6 +100,9 @@ TEST_F(KubeLiveInformer, KeepsTrimmedObjectsAndIndexesThemByALabel) {
   o.collection = configmaps();
   o.label_selector = "app";
   o.index_label = "app";
+  o.index_if = [](const Json& cm) {
+    return cm["metadata"]["labels"].value("role", "") != "driver";
+  };
   o.transform = [](Json& cm) { cm.erase("kind"); };
   Informer informer(client(), o, rec.handlers());
   informer.start();
@@ -130,6 +133,19 @@ TEST_F(KubeLiveInformer, KeepsTrimmedObjectsAndIndexesThemByALabel) {
   ASSERT_TRUE(test::eventually([&] { return rec.saw("delete b1"); }));
   EXPECT_EQ(names("a"), (std::vector<std::string>{"a2"}));
   EXPECT_EQ(names("b"), (std::vector<std::string>{"a1"}));
+
+  // index_if leaves some out of the index, not out of the cache; a change can bring them in.
+  client().create(configmaps(),
+                  test::configmap("d1", {{"v", "1"}}, {{"app", "a"}, {"role", "driver"}}));
+  ASSERT_TRUE(test::eventually([&] { return rec.saw("add d1"); }));
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"a2"}));
+  EXPECT_NE(informer.get(ns(), "d1"), nullptr);
+  client().patch(configmaps().named("d1"), {{"metadata", {{"labels", {{"role", "executor"}}}}}});
+  ASSERT_TRUE(test::eventually([&] { return names("a").size() == 2; }));
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"a2", "d1"}));
+  client().remove(configmaps().named("d1"));
+  ASSERT_TRUE(test::eventually([&] { return rec.saw("delete d1"); }));
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"a2"}));
   informer.stop();
 }
 
