@@ -7,7 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down minio-deps minio-up minio-down
 
 all: build
 
@@ -34,7 +34,7 @@ test: build-asan format-check unit-test integration-test
 unit-test: build-asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 120
 
-integration-test: build-asan
+integration-test: build-asan cluster-deps minio-deps
 	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration
 
 # libFuzzer targets (tests/fuzz/*_fuzz.cc) with clang++, each run FUZZ_SECONDS (default 60).
@@ -67,3 +67,16 @@ cluster-up: cluster-deps
 
 cluster-down:
 	@./scripts/cluster/down.sh .cluster
+
+# A MinIO server on 127.0.0.1 with fresh credentials and the bucket spark-logs; built from
+# source into SPARKPLANE_CACHE; see scripts/minio/build.sh.
+minio-deps:
+	@./scripts/minio/build.sh
+
+minio-up: minio-deps
+	@./scripts/minio/up.sh .minio spark-logs
+	@. .minio/env && echo "MinIO: endpoint $$AWS_ENDPOINT_URL_S3, access key $$AWS_ACCESS_KEY_ID, bucket spark-logs;" \
+	  "source .minio/env for these and the secret key"
+
+minio-down:
+	@./scripts/minio/down.sh .minio

@@ -17,7 +17,7 @@ target_link_libraries(sp_controller PUBLIC sp_api)
 
 file(GLOB SP_STORAGE_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/storage/*.cc)
 add_library(sp_storage STATIC ${SP_STORAGE_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
-target_link_libraries(sp_storage PUBLIC sp_common)
+target_link_libraries(sp_storage PUBLIC sp_common PkgConfig::EXPAT)
 
 file(GLOB SP_EVENTLOG_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/eventlog/*.cc)
 add_library(sp_eventlog STATIC ${SP_EVENTLOG_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)

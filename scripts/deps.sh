@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libsqlite3-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   libhowardhinnant-date-dev tzdata
   libjemalloc-dev libsimdjson-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev liblzf-dev zstd
+  libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-venv procps curl wrk
   clang libclang-rt-14-dev

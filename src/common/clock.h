@@ -22,6 +22,12 @@ class SystemClock final : public Clock {
   Time now() const override { return std::chrono::system_clock::now(); }
 };
 
+// The process's SystemClock, for defaults.
+inline const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
 // A clock that moves only when told to.
 class FakeClock final : public Clock {
  public:

@@ -76,7 +76,8 @@ std::vector<std::string> HttpResponse::headers_named(const std::string& name) co
   return out;
 }
 
-HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)) {
+HttpClient::HttpClient(std::string base_url, HttpClientOptions options)
+    : base_url_(std::move(base_url)), options_(std::move(options)) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
   global_init();
   curl_ = curl_easy_init();
@@ -135,6 +136,11 @@ HttpResponse HttpClient::get_stream(const std::string& path,
   return perform(r, &on_data);
 }
 
+HttpResponse HttpClient::send_stream(const HttpRequest& request,
+                                     const std::function<bool(const char*, size_t)>& on_data) {
+  return perform(request, &on_data);
+}
+
 HttpResponse HttpClient::perform(const HttpRequest& request,
                                  const std::function<bool(const char*, size_t)>* on_data) {
   CURL* curl = static_cast<CURL*>(curl_);
@@ -145,7 +151,9 @@ HttpResponse HttpClient::perform(const HttpRequest& request,
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
@@ -178,8 +186,8 @@ HttpResponse HttpClient::perform(const HttpRequest& request,
 
   if (rc == CURLE_WRITE_ERROR && transfer.stopped) rc = CURLE_OK;
   if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) {
-    throw Unreachable("cannot reach sparkplane at " + base_url_ +
-                      ": is \"sparkplane up\" running? (start it, or pass --server)");
+    throw Unreachable("cannot reach " + options_.server_name + " at " + base_url_ + " (" +
+                      curl_easy_strerror(rc) + "): " + options_.unreachable_hint);
   }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     throw Error("request to " + base_url_ + " timed out after " +

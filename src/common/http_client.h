@@ -39,17 +39,25 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{30000};
 };
 
+struct HttpClientOptions {
+  std::string ca_file;  // PEM bundle to verify TLS servers with, instead of the system's
+  // sp::Unreachable's message: "cannot reach <server_name> at <url>: <unreachable_hint>".
+  std::string server_name = "sparkplane";
+  std::string unreachable_hint = "is \"sparkplane up\" running? (start it, or pass --server)";
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
 class HttpClient {
  public:
   // base_url: "http://127.0.0.1:18080" (no trailing slash needed).
-  explicit HttpClient(std::string base_url);
+  explicit HttpClient(std::string base_url, HttpClientOptions options = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Performs the request. Any HTTP status is returned, not thrown. Throws sp::Unreachable when
-  // the server cannot be reached ("cannot reach sparkplane at <url>: is \"sparkplane up\"
-  // running? (start it, or pass --server)"), sp::Error on a timeout / transport failure.
+  // the server cannot be reached (see HttpClientOptions), sp::Error on a
+  // timeout / transport failure.
   HttpResponse send(const HttpRequest& request);
 
   HttpResponse get(const std::string& path);
@@ -65,6 +73,10 @@ class HttpClient {
                           const std::function<bool(const char*, size_t)>& on_data,
                           std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
+  // Any request, its body handed to `on_data` in chunks as it arrives (return false to stop).
+  HttpResponse send_stream(const HttpRequest& request,
+                           const std::function<bool(const char*, size_t)>& on_data);
+
   const std::string& base_url() const { return base_url_; }
 
  private:
@@ -72,6 +84,7 @@ class HttpClient {
                        const std::function<bool(const char*, size_t)>* on_data);
 
   std::string base_url_;
+  HttpClientOptions options_;
   void* curl_;  // CURL*
 };
 

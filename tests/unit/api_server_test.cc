@@ -449,8 +449,8 @@ TEST(ApiServerClient, UnreachableServerGivesAClearError) {
     FAIL() << "expected an error";
   } catch (const Unreachable& e) {
     EXPECT_EQ(std::string(e.what()),
-              "cannot reach sparkplane at http://127.0.0.1:1: is \"sparkplane up\" running? "
-              "(start it, or pass --server)");
+              "cannot reach sparkplane at http://127.0.0.1:1 (Couldn't connect to server): is "
+              "\"sparkplane up\" running? (start it, or pass --server)");
   }
 }
 
