@@ -22,33 +22,6 @@ namespace {
 
 std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-// Validates a key's syntax. `prefix` allows "" (the root) and a trailing "/".
-void check_key(std::string_view key, bool prefix) {
-  auto bad = [&](const std::string& why) {
-    std::string shown(key);
-    for (char& c : shown) {
-      if (c == '\0') c = '?';
-    }
-    throw Invalid("invalid object key '" + shown + "': " + why);
-  };
-  if (key.find('\0') != std::string_view::npos) bad("contains a NUL byte");
-  if (key.empty()) {
-    if (prefix) return;
-    bad("empty key");
-  }
-  if (key.front() == '/') bad("absolute keys are not allowed");
-  std::string_view rest = key;
-  if (prefix && rest.back() == '/') rest.remove_suffix(1);
-  while (true) {
-    auto slash = rest.find('/');
-    std::string_view part = rest.substr(0, slash);
-    if (part.empty()) bad("empty path component");
-    if (part == "." || part == "..") bad("'.' and '..' components are not allowed");
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
-}
-
 std::string etag_of(const struct stat& st) {
   char buf[80];
   auto mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
@@ -104,7 +77,7 @@ LocalStore::LocalStore(const std::filesystem::path& root) {
 }
 
 std::filesystem::path LocalStore::path_of(std::string_view key) const {
-  check_key(key, /*prefix=*/true);
+  check_object_key(key, /*prefix=*/true);
   std::string p = root_slash_;
   p.append(key);
   if (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -174,7 +147,7 @@ std::vector<ObjectInfo> LocalStore::list(std::string_view prefix_in) const {
 }
 
 std::optional<ObjectInfo> LocalStore::stat(std::string_view key) const {
-  check_key(key, /*prefix=*/false);
+  check_object_key(key, /*prefix=*/false);
   auto path = path_of(key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -217,7 +190,7 @@ class MappedFile final : public MappedObject {
 }  // namespace
 
 int LocalStore::open_file(std::string_view key, std::uint64_t& size) const {
-  check_key(key, /*prefix=*/false);
+  check_object_key(key, /*prefix=*/false);
   auto path = path_of(key);
   check_inside_root(path, key);
   Fd f;
@@ -267,6 +240,47 @@ std::unique_ptr<MappedObject> LocalStore::map(std::string_view key) const {
   if (addr == MAP_FAILED) return nullptr;  // read() it instead
   ::madvise(addr, static_cast<std::size_t>(size), MADV_SEQUENTIAL);
   return std::make_unique<MappedFile>(addr, static_cast<std::size_t>(size));
+}
+
+void LocalStore::put(std::string_view key, std::string_view bytes) {
+  check_object_key(key, /*prefix=*/false);
+  const std::filesystem::path path = path_of(key);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) throw Error("cannot create " + path.parent_path().string() + ": " + ec.message());
+  check_inside_root(path.parent_path(), key);
+  // Written beside it under a temporary name, then renamed over it: never seen half-written.
+  std::string tmp = path.string() + ".sp-tmp-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw Error("cannot write " + describe(key) + ": " + errno_text(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw Error("cannot write " + describe(key) + ": " + errno_text(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  const bool ok = ::fsync(fd) == 0 && ::fchmod(fd, 0644) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw Error("cannot write " + describe(key) + ": " + errno_text(ok ? errno : err));
+  }
+}
+
+void LocalStore::remove(std::string_view key) {
+  check_object_key(key, /*prefix=*/false);
+  const std::filesystem::path path = path_of(key);
+  check_inside_root(path.parent_path(), key);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw Error("cannot delete " + describe(key) + ": " + errno_text(errno));
+  }
 }
 
 }  // namespace sp::storage

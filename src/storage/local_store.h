@@ -22,6 +22,8 @@ class LocalStore final : public ObjectStore {
   std::size_t read(std::string_view key, std::uint64_t offset, std::span<char> dst) const override;
   // mmap(2) of the file; nullptr for an empty one.
   std::unique_ptr<MappedObject> map(std::string_view key) const override;
+  void put(std::string_view key, std::string_view bytes) override;
+  void remove(std::string_view key) override;
   std::string describe(std::string_view key) const override;
 
   // The file-system path of a valid key (sp::Invalid for a bad key); it may not exist.

@@ -64,11 +64,22 @@ class ObjectStore {
   // lives, even if the object is deleted meanwhile (not if it is truncated: logs never are).
   virtual std::unique_ptr<MappedObject> map(std::string_view key) const;
 
+  // Writes the whole object under `key`, replacing any: readers see the old bytes or the new,
+  // never a part (local: a temporary file renamed; S3: one PUT or a completed multipart
+  // upload). The default throws sp::Error (read-only store).
+  virtual void put(std::string_view key, std::string_view bytes);
+  // Deletes the object; no error when there is none. The default throws sp::Error.
+  virtual void remove(std::string_view key);
+
   // A human-readable location for messages: a path for local files, s3://bucket/key for S3.
   virtual std::string describe(std::string_view key) const = 0;
 
   // Convenience: reads up to max_bytes from offset into a new string.
   std::string read_string(std::string_view key, std::uint64_t offset, std::size_t max_bytes) const;
 };
+
+// Throws sp::Invalid for a key that is absolute, empty, has empty, "." or ".." components or a
+// NUL byte. `prefix`: "" (the root) and a trailing "/" are allowed.
+void check_object_key(std::string_view key, bool prefix);
 
 }  // namespace sp::storage
