@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/time_format.h"
 #include "controller/labels.h"
 #include "runtime/kube/api_errors.h"
 #include "runtime/kube/driver_names.h"
@@ -290,6 +291,12 @@ KubeRuntime::UiInfo KubeRuntime::ui_of(const api::SparkApplication& app) {
   return ui;
 }
 
+bool KubeRuntime::just_submitted(const api::SparkApplication& app) const {
+  auto at = parse_rfc3339(app.status.last_submission_attempt_time);
+  // Second precision: "within 5 s" is 4 to 5 s; the controller waits 10 s for a driver.
+  return at && std::chrono::system_clock::now() - *at < std::chrono::seconds(5);
+}
+
 controller::DriverObservation KubeRuntime::observe(const api::SparkApplication& app) {
   controller::DriverObservation obs;
   const std::string& id = app.status.submission_id;
@@ -303,8 +310,10 @@ controller::DriverObservation KubeRuntime::observe(const api::SparkApplication& 
   std::optional<Json> live;
   if (cached && label_of(*cached, controller::kLabelSubmissionId) == id) {
     driver = cached.get();
-  } else {
-    // The cache may not have seen a pod created a moment ago: ask the API server.
+  } else if (!just_submitted(app)) {
+    // The cache may lag behind (a busy API server): ask the API server before the controller
+    // concludes the driver is gone. Not for a pod created a moment ago: its watch event is on
+    // its way and will bring the app back (a GET per app would add load when it is highest).
     live = client_.find(ResourceRef(resources::kPods, ns, pod_name));
     if (live && label_of(*live, controller::kLabelSubmissionId) == id) driver = &*live;
   }

@@ -77,6 +77,8 @@ class KubeRuntime final : public controller::Runtime {
   Informer* informer_for(const std::string& ns) const;
   void notify(const Json& pod);
   UiInfo ui_of(const api::SparkApplication& app);
+  // Submitted less than 5 s ago (status.lastSubmissionAttemptTime).
+  bool just_submitted(const api::SparkApplication& app) const;
   // Deletes the Services and Ingresses the operator made for `app` (only the UI's when
   // `ui_only`), those whose owner is the app.
   void delete_operator_objects(const api::SparkApplication& app, bool ui_only);
