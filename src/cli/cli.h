@@ -62,6 +62,7 @@ void add_render_driver_command(CLI::App& app, GlobalOptions& g);
 void add_up_command(CLI::App& app, GlobalOptions& g);
 // `sparkplane history-server`: Spark's history REST API over a log directory.
 void add_history_server_command(CLI::App& app);
+void add_ship_command(CLI::App& app);
 // `sparkplane operator`: the controller against a Kubernetes API server (operator_command.cc).
 void add_operator_command(CLI::App& app, GlobalOptions& g);
 // `sparkplane run-driver`, listed in --help; main() dispatches it before flag parsing to

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/duration_flag.h"
+#include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
 #include "common/error.h"
 #include "common/http_server.h"
@@ -15,7 +16,7 @@
 #include "common/quantity.h"
 #include "history/history_http.h"
 #include "history/history_service.h"
-#include "storage/local_store.h"
+#include "storage/location.h"
 
 namespace sp::cli {
 namespace {
@@ -35,23 +36,9 @@ struct HistoryFlags {
   std::string cleaner_max_age = "168h", cleaner_interval = "24h";
   std::size_t cleaner_max_num = static_cast<std::size_t>(INT32_MAX);
   int threads = 64;  // httplib holds a thread per keep-alive connection
+  storage::S3Settings s3;
   std::string log_level = "info";
 };
-
-// "file:///x", "file:/x" and "/x" are the same local directory.
-fs::path local_dir(const std::string& location) {
-  std::string p = location;
-  if (p.starts_with("file://")) {
-    p = p.substr(7);
-  } else if (p.starts_with("file:")) {
-    p = p.substr(5);
-  } else if (p.find("://") != std::string::npos) {
-    throw CliError(kExitUsage, "--log-dir " + location +
-                                   ": only local directories are supported so far "
-                                   "(a path or file:///path)");
-  }
-  return fs::absolute(p);
-}
 
 std::int64_t bytes_flag(const std::string& flag, const std::string& value) {
   auto n = try_parse_memory_bytes(value, 1);
@@ -79,18 +66,17 @@ void run_history_server(const HistoryFlags& f) {
   if (f.acls && f.user_header.empty())
     spdlog::warn("--acls without --user-header: every request is refused (no user is known)");
 
-  const fs::path dir = local_dir(f.log_dir);
-  std::shared_ptr<storage::LocalStore> store;
+  storage::Location where;
+  std::shared_ptr<storage::ObjectStore> store;
   try {
-    store = std::make_shared<storage::LocalStore>(dir);
+    where = storage::parse_location(f.log_dir);
+    const auto env = storage::process_env();
+    store = storage::open_location(where, storage::s3_settings_with_env(f.s3, env), env);
+    store->list("");  // unreachable, refused or missing: say so now, not at the first scan
   } catch (const Error& e) {
-    throw CliError(kExitUsage, std::string("--log-dir: ") + e.what());
+    throw CliError(kExitUsage, std::string("--log-dir ") + f.log_dir + ": " + e.what());
   }
-  o.remove = [store](const std::string& key) {
-    std::error_code ec;
-    fs::remove_all(store->path_of(key), ec);
-    if (ec) throw Error(ec.message());
-  };
+  o.remove = [store](const std::string& key) { store->remove_tree(key); };
   auto [host, port] = parse_listen_address(f.listen);
 
   history::HistoryService service(store, "", o);
@@ -104,7 +90,7 @@ void run_history_server(const HistoryFlags& f) {
   service.start();
   std::thread server([&http] { http.listen_after_bind(); });
   spdlog::info("sparkplane history-server: serving http://{}:{}/api/v1 over {}", host, bound,
-               dir.string());
+               where.describe());
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("sparkplane history-server: stopping on signal {}", sig);
@@ -119,8 +105,10 @@ void add_history_server_command(CLI::App& app) {
   auto f = std::make_shared<HistoryFlags>();
   auto* cmd = app.add_subcommand(
       "history-server", "Serve Spark's history REST API (/api/v1) over a directory of event logs");
-  cmd->add_option("--log-dir", f->log_dir, "event log directory: a path or file:///path")
+  cmd->add_option("--log-dir", f->log_dir,
+                  "event log directory: a path, file:///path or s3://bucket/prefix (s3a:// too)")
       ->capture_default_str();
+  add_s3_flags(*cmd, f->s3);
   cmd->add_option("--listen", f->listen, "address to serve on")->capture_default_str();
   cmd->add_option("--update-interval", f->update_interval,
                   "how often the directory is scanned for new and changed logs")

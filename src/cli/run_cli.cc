@@ -39,6 +39,7 @@ void add_all_commands(CLI::App& app, GlobalOptions& g) {
   // Registered by the lead engineer's files.
   add_up_command(app, g);
   add_history_server_command(app);
+  add_ship_command(app);
   add_operator_command(app, g);
   add_run_driver_command(app);
   add_version_command(app);

@@ -283,4 +283,14 @@ void LocalStore::remove(std::string_view key) {
   }
 }
 
+void LocalStore::remove_tree(std::string_view key) {
+  check_object_key(key, /*prefix=*/true);
+  if (key.empty()) throw Invalid("refusing to delete the whole store " + root_.string());
+  const std::filesystem::path path = path_of(key);
+  check_inside_root(path.parent_path(), key);
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) throw Error("cannot delete " + describe(key) + ": " + ec.message());
+}
+
 }  // namespace sp::storage

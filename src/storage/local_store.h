@@ -24,6 +24,7 @@ class LocalStore final : public ObjectStore {
   std::unique_ptr<MappedObject> map(std::string_view key) const override;
   void put(std::string_view key, std::string_view bytes) override;
   void remove(std::string_view key) override;
+  void remove_tree(std::string_view key) override;  // remove_all(3) of its path
   std::string describe(std::string_view key) const override;
 
   // The file-system path of a valid key (sp::Invalid for a bad key); it may not exist.

@@ -30,6 +30,19 @@ void ObjectStore::remove(std::string_view key) {
   throw Error("cannot delete " + describe(key) + ": this store is read-only");
 }
 
+void ObjectStore::remove_tree(std::string_view key) {
+  std::string dir(key);
+  if (!dir.empty() && dir.back() == '/') dir.pop_back();
+  for (const ObjectInfo& e : list(dir + "/")) {
+    if (e.is_prefix) {
+      remove_tree(e.key);
+    } else {
+      remove(e.key);
+    }
+  }
+  if (!dir.empty()) remove(dir);
+}
+
 void check_object_key(std::string_view key, bool prefix) {
   auto bad = [&](const std::string& why) {
     std::string shown(key);

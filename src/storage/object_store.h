@@ -70,6 +70,9 @@ class ObjectStore {
   virtual void put(std::string_view key, std::string_view bytes);
   // Deletes the object; no error when there is none. The default throws sp::Error.
   virtual void remove(std::string_view key);
+  // Deletes the object `key` and every object under `key`/ (a rolling log's directory).
+  // The default lists and remove()s them one by one.
+  virtual void remove_tree(std::string_view key);
 
   // A human-readable location for messages: a path for local files, s3://bucket/key for S3.
   virtual std::string describe(std::string_view key) const = 0;

@@ -34,13 +34,13 @@ def spark_home():
 class _Process:
     name = "server"
 
-    def __init__(self, cmd, log_path):
+    def __init__(self, cmd, log_path, env=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1/"
         self.log_path = Path(log_path)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([c.format(port=self.port) for c in cmd], stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True, env=env)
 
     def get(self, path, timeout=120):
         """(status, parsed JSON or raw bytes)."""
@@ -101,10 +101,10 @@ class SparkHistoryServer(_Process):
 class SparkplaneHistoryServer(_Process):
     name = "sparkplane history-server"
 
-    def __init__(self, log_dir, work_dir, extra_args=()):
+    def __init__(self, log_dir, work_dir, extra_args=(), env=None, log_name=None):
         cmd = [BIN, "history-server", "--log-dir", str(log_dir), "--listen", "127.0.0.1:{port}",
                "--update-interval", "1s", *extra_args]
-        super().__init__(cmd, Path(work_dir) / "sparkplane-history-server.log")
+        super().__init__(cmd, Path(work_dir) / (log_name or "sparkplane-history-server.log"), env)
 
 
 def normalize(value):
