@@ -72,7 +72,8 @@ void run_history_server(const HistoryFlags& f) {
     where = storage::parse_location(f.log_dir);
     const auto env = storage::process_env();
     store = storage::open_location(where, storage::s3_settings_with_env(f.s3, env), env);
-    store->list("");  // unreachable, refused or missing: say so now, not at the first scan
+    // Unreachable, refused or missing: say so now, not at the first scan.
+    if (where.is_s3()) store->list("");
   } catch (const Error& e) {
     throw CliError(kExitUsage, std::string("--log-dir ") + f.log_dir + ": " + e.what());
   }

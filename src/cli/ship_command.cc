@@ -41,12 +41,15 @@ void run_ship(const ShipFlags& f) {
   std::unique_ptr<eventlog::LogShipper> shipper;
   storage::Location to;
   try {
+    const storage::Location from = storage::parse_location(f.from);
+    if (from.is_s3()) {
+      throw Invalid("--from " + f.from + ": a local directory (Spark's spark.eventLog.dir)");
+    }
     to = storage::parse_location(f.to);
     const auto env = storage::process_env();
     auto store = storage::open_location(to, storage::s3_settings_with_env(f.s3, env), env,
                                         /*create_local=*/true);
-    shipper = std::make_unique<eventlog::LogShipper>(storage::parse_location(f.from).path,
-                                                     std::move(store), o);
+    shipper = std::make_unique<eventlog::LogShipper>(from.path, std::move(store), o);
   } catch (const Error& e) {
     throw CliError(kExitUsage, e.what());
   }

@@ -136,11 +136,6 @@ HttpResponse HttpClient::get_stream(const std::string& path,
   return perform(r, &on_data);
 }
 
-HttpResponse HttpClient::send_stream(const HttpRequest& request,
-                                     const std::function<bool(const char*, size_t)>& on_data) {
-  return perform(request, &on_data);
-}
-
 HttpResponse HttpClient::perform(const HttpRequest& request,
                                  const std::function<bool(const char*, size_t)>* on_data) {
   CURL* curl = static_cast<CURL*>(curl_);

@@ -73,10 +73,6 @@ class HttpClient {
                           const std::function<bool(const char*, size_t)>& on_data,
                           std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
-  // Any request, its body handed to `on_data` in chunks as it arrives (return false to stop).
-  HttpResponse send_stream(const HttpRequest& request,
-                           const std::function<bool(const char*, size_t)>& on_data);
-
   const std::string& base_url() const { return base_url_; }
 
  private:

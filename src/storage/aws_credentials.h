@@ -42,7 +42,7 @@ class AwsCredentials {
   // The keys to sign with now, fetched again when they expire within 5 minutes. Thread-safe.
   // Throws sp::Error when a refresh fails and the keys held have expired.
   AwsKeys get();
-  // "environment", "profile default of /home/u/.aws/credentials", "web identity (role
+  // "environment", "profile default of ~/.aws/credentials", "web identity (role
   // arn:aws:iam::1:role/x)", "container credentials (http://169.254.170.23/v1/credentials)".
   const std::string& source() const { return source_; }
 

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,7 +20,6 @@
 
 namespace sp {
 class HttpClient;
-struct HttpResponse;
 }  // namespace sp
 
 namespace sp::storage {

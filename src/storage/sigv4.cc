@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "common/error.h"
+#include "common/http_client.h"
 
 namespace sp::storage {
 namespace {
@@ -88,19 +89,16 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string uri_encode(std::string_view s, bool encode_slash) {
+  if (encode_slash) return url_encode(std::string(s));
   std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (c == '/' && !encode_slash)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(static_cast<char>(std::toupper(kHex[c >> 4])));
-      out.push_back(static_cast<char>(std::toupper(kHex[c & 0xf])));
-    }
+  for (std::size_t at = 0;;) {  // each "/"-separated segment, the slashes kept
+    const auto slash = s.find('/', at);
+    out +=
+        url_encode(std::string(s.substr(at, slash == std::string_view::npos ? slash : slash - at)));
+    if (slash == std::string_view::npos) return out;
+    out += '/';
+    at = slash + 1;
   }
-  return out;
 }
 
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query) {

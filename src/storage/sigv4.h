@@ -39,8 +39,8 @@ struct SignedRequest {
 Headers sign_v4(const SignedRequest& request, const AwsKeys& keys, std::string_view region,
                 std::string_view service, std::chrono::system_clock::time_point now);
 
-// RFC 3986 percent-encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ (and "/"
-// unless encode_slash), upper-case hex.
+// RFC 3986 percent-encoding as SigV4 wants it (sp::url_encode: everything but A-Z a-z 0-9
+// - _ . ~, upper-case hex), keeping "/" unless encode_slash.
 std::string uri_encode(std::string_view s, bool encode_slash);
 
 // The query string as signed and sent: encoded names and values, sorted, joined with '&'.

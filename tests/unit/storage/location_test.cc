@@ -10,11 +10,11 @@ namespace sp::storage {
 namespace {
 
 TEST(Location, LocalForms) {
-  for (const char* text : {"/tmp/spark-events", "file:///tmp/spark-events",
-                           "file:/tmp/spark-events", "/tmp/spark-events/"}) {
+  const std::string dir = (std::filesystem::temp_directory_path() / "spark-events").string();
+  for (const std::string& text : {dir, "file://" + dir, "file:" + dir, dir + "/"}) {
     const Location l = parse_location(text);
     EXPECT_FALSE(l.is_s3()) << text;
-    EXPECT_EQ(l.path.string().rfind("/tmp/spark-events", 0), 0u) << text;
+    EXPECT_EQ(l.path.string().rfind(dir, 0), 0u) << text;
   }
   EXPECT_TRUE(parse_location("relative/dir").path.is_absolute());
 }
