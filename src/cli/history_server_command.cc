@@ -10,7 +10,6 @@
 #include "cli/duration_flag.h"
 #include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
-#include "common/error.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/quantity.h"
@@ -66,18 +65,8 @@ void run_history_server(const HistoryFlags& f) {
   if (f.acls && f.user_header.empty())
     spdlog::warn("--acls without --user-header: every request is refused (no user is known)");
 
-  storage::Location where;
-  std::shared_ptr<storage::ObjectStore> store;
-  try {
-    where = storage::parse_location(f.log_dir);
-    const auto env = storage::process_env();
-    store = storage::open_location(where, storage::s3_settings_with_env(f.s3, env), env);
-    // Unreachable, refused or missing: say so now, not at the first scan.
-    if (where.is_s3()) store->list("");
-  } catch (const Error& e) {
-    throw CliError(kExitUsage, std::string("--log-dir ") + f.log_dir + ": " + e.what());
-  }
-  o.remove = [store](const std::string& key) { store->remove_tree(key); };
+  auto [where, store] = open_location_flag("--log-dir", f.log_dir, f.s3, /*create_local=*/false);
+  o.remove = [store = store](const std::string& key) { store->remove_tree(key); };
   auto [host, port] = parse_listen_address(f.listen);
 
   history::HistoryService service(store, "", o);

@@ -1,5 +1,8 @@
 #include "cli/s3_flags.h"
 
+#include "cli/cli.h"
+#include "common/error.h"
+
 namespace sp::cli {
 
 void add_s3_flags(CLI::App& cmd, storage::S3Settings& s3) {
@@ -16,6 +19,21 @@ void add_s3_flags(CLI::App& cmd, storage::S3Settings& s3) {
       ->group(group);
   cmd.add_option("--s3-ca-file", s3.ca_file, "PEM CA bundle for TLS (default $AWS_CA_BUNDLE)")
       ->group(group);
+}
+
+OpenedLocation open_location_flag(const std::string& flag, const std::string& value,
+                                  const storage::S3Settings& s3, bool create_local) {
+  try {
+    OpenedLocation out;
+    out.where = storage::parse_location(value);
+    const auto env = storage::process_env();
+    out.store = storage::open_location(out.where, storage::s3_settings_with_env(s3, env), env,
+                                       create_local);
+    if (out.where.is_s3()) out.store->list("");
+    return out;
+  } catch (const Error& e) {
+    throw CliError(kExitUsage, flag + " " + value + ": " + e.what());
+  }
 }
 
 }  // namespace sp::cli

@@ -38,20 +38,16 @@ void run_ship(const ShipFlags& f) {
       parse_duration_flag("--in-progress-every", f.in_progress_every));
   const auto interval = parse_duration_flag("--interval", f.interval);
 
+  auto [to, store] = open_location_flag("--to", f.to, f.s3, /*create_local=*/true);
   std::unique_ptr<eventlog::LogShipper> shipper;
-  storage::Location to;
   try {
     const storage::Location from = storage::parse_location(f.from);
     if (from.is_s3()) {
-      throw Invalid("--from " + f.from + ": a local directory (Spark's spark.eventLog.dir)");
+      throw Invalid("must be a local directory: the one Spark writes (spark.eventLog.dir)");
     }
-    to = storage::parse_location(f.to);
-    const auto env = storage::process_env();
-    auto store = storage::open_location(to, storage::s3_settings_with_env(f.s3, env), env,
-                                        /*create_local=*/true);
     shipper = std::make_unique<eventlog::LogShipper>(from.path, std::move(store), o);
   } catch (const Error& e) {
-    throw CliError(kExitUsage, e.what());
+    throw CliError(kExitUsage, "--from " + f.from + ": " + e.what());
   }
   spdlog::info("sparkplane ship: {} -> {}", f.from, to.describe());
   for (;;) {

@@ -8,12 +8,15 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "controller/manager.h"
+#include "eventlog/log_shipper.h"
+#include "eventlog/ship_loop.h"
 #include "history/history_http.h"
 #include "history/history_service.h"
 #include "runtime/local/api_server.h"
@@ -23,6 +26,7 @@
 #include "runtime/local/spark_env.h"
 #include "runtime/local/sqlite_store.h"
 #include "storage/local_store.h"
+#include "storage/location.h"
 
 namespace sp::cli {
 namespace {
@@ -35,6 +39,7 @@ struct UpOptions {
   std::string event_log_dir;
   std::string log_level = "info";
   int workers = 4;
+  storage::S3Settings s3;
 };
 
 // The driver logs the API serves are the local runtime's attempt files.
@@ -64,16 +69,31 @@ void run_up(const UpOptions& o) {
 
   init_logging(o.log_level);
   const fs::path state = fs::absolute(o.state_dir.empty() ? default_state_dir() : o.state_dir);
-  const fs::path events =
-      o.event_log_dir.empty() ? state / "spark-events" : fs::absolute(o.event_log_dir);
   auto [host, port] = local::parse_listen_address(o.listen);
 
   local::Database db(state);  // takes the state dir's lock; a clear error if it is held
+  // Spark writes its logs into a local directory. With an s3:// --event-log-dir that directory
+  // is a staging area shipped to the bucket as Spark closes files, and the history API reads the
+  // bucket: stock Spark, no Hadoop S3A.
+  const std::string log_dir =
+      o.event_log_dir.empty() ? (state / "spark-events").string() : o.event_log_dir;
+  auto [where, history_store] =
+      open_location_flag("--event-log-dir", log_dir, o.s3, /*create_local=*/true);
+  const fs::path events = where.is_s3() ? state / "event-log-staging" : where.path;
   std::error_code ec;
   fs::create_directories(events, ec);
   if (ec)
     throw Error("cannot create the event log directory " + events.string() + ": " + ec.message() +
                 " (use --event-log-dir)");
+  std::unique_ptr<eventlog::LogShipper> shipper;
+  std::unique_ptr<eventlog::ShipLoop> ship_loop;
+  if (where.is_s3()) {
+    eventlog::ShipOptions so;
+    so.state_file = state / "ship-state.json";
+    so.in_progress_every = std::chrono::seconds(10);
+    shipper = std::make_unique<eventlog::LogShipper>(events, history_store, so);
+    ship_loop = std::make_unique<eventlog::ShipLoop>(*shipper, std::chrono::seconds(2));
+  }
 
   std::string spark_problem;
   if (!local::find_spark_env(local::process_env(), &spark_problem)) {
@@ -100,9 +120,10 @@ void run_up(const UpOptions& o) {
   // Spark's history REST API (/api/v1) over the applications' event logs, on the same port.
   history::HistoryOptions ho;
   ho.update_interval = std::chrono::seconds(2);
-  history::HistoryService history(std::make_shared<storage::LocalStore>(events), "", ho);
+  history::HistoryService history(history_store, "", ho);
   history::mount_history(server.http(), history, {});
   history.start();
+  if (ship_loop) ship_loop->start();
 
   local::OwnerGarbageCollector gc(store);
   gc.start();
@@ -112,7 +133,8 @@ void run_up(const UpOptions& o) {
   manager.start();
   server.start();
   spdlog::info("sparkplane up: serving http://{}:{} (state {}, event logs {})", host, bound,
-               state.string(), events.string());
+               state.string(),
+               where.is_s3() ? where.describe() + " via " + events.string() : events.string());
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -124,6 +146,7 @@ void run_up(const UpOptions& o) {
   history.stop();
   manager.stop();
   gc.stop();
+  if (ship_loop) ship_loop->stop();  // ships what the last drivers closed
 }
 
 }  // namespace
@@ -137,7 +160,9 @@ void add_up_command(CLI::App& app, GlobalOptions& /*g*/) {
                   "where state, driver logs and event logs live (default $SPARKPLANE_HOME or "
                   "./.sparkplane)");
   cmd->add_option("--event-log-dir", opts->event_log_dir,
-                  "Spark event log directory (default <state-dir>/spark-events)");
+                  "Spark event log directory: a path, or s3://bucket/prefix (shipped there from "
+                  "<state-dir>/event-log-staging) (default <state-dir>/spark-events)");
+  add_s3_flags(*cmd, opts->s3);
   cmd->add_option("--log-level", opts->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   cmd->add_option("--workers", opts->workers, "reconcile workers")

@@ -54,7 +54,11 @@ void LogShipper::save_state() const {
     out << j.dump();
     if (!out) throw Error("cannot write the ship state " + tmp.string());
   }
-  std::filesystem::rename(tmp, options_.state_file);
+  std::error_code ec;
+  std::filesystem::rename(tmp, options_.state_file, ec);
+  if (ec)
+    throw Error("cannot write the ship state " + options_.state_file.string() + ": " +
+                ec.message());
 }
 
 bool LogShipper::ship_file(const storage::ObjectInfo& file, ShipReport& report) {
@@ -93,14 +97,18 @@ void LogShipper::drop(const std::string& key, ShipReport& report) {
   }
 }
 
+void LogShipper::ship_growing(const storage::ObjectInfo& file, ShipReport& report) {
+  auto& last = last_in_progress_put_[file.key];
+  const auto now = std::chrono::steady_clock::now();
+  if (shipped_.contains(file.key) && now - last < options_.in_progress_every) return;
+  if (ship_file(file, report)) last = now;
+}
+
 void LogShipper::ship_single(const storage::ObjectInfo& file, ShipReport& report) {
   const auto name = parse_single_log_name(file.key);
   if (!name) return;
   if (name->in_progress) {
-    auto& last = last_in_progress_put_[file.key];
-    const auto now = std::chrono::steady_clock::now();
-    if (shipped_.contains(file.key) && now - last < options_.in_progress_every) return;
-    if (ship_file(file, report)) last = now;
+    ship_growing(file, report);
     return;
   }
   // Completed: the final file, then the in-progress copy goes.
@@ -130,8 +138,12 @@ void LogShipper::ship_rolling(const storage::ObjectInfo& dir, ShipReport& report
   // Every events file Spark has moved on from; the last one too once the app has ended.
   bool all = true;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i + 1 == events.size() && !ended) break;
+    if (i + 1 == events.size() && !ended) {
+      ship_growing(events[i].second, report);  // the one Spark writes: the app shows as running
+      break;
+    }
     all = ship_file(events[i].second, report) && all;
+    last_in_progress_put_.erase(events[i].second.key);
   }
   if (!ended || !all) return;
   if (!ship_file(*status, report)) return;

@@ -1,10 +1,11 @@
 // Ships the event logs Spark writes into a local directory to another store (S3), file by file
 // as Spark closes them, so that a stock Spark image with a local spark.eventLog.dir has its logs
 // in object storage without Hadoop's S3A:
-//   - a rolling log (eventlog_v2_<name>/): its appstatus_<name>.inprogress marker first (the
-//     history server lists the app as in progress), each events_<n>_<name> file once Spark has
-//     moved on to the next one, and when the app ends its last events file, then appstatus_<name>,
-//     then the marker is deleted;
+//   - a rolling log (eventlog_v2_<name>/): its appstatus_<name>.inprogress marker first, each
+//     events_<n>_<name> file once Spark has moved on to the next one, and the one Spark writes
+//     again when it has grown (at most every in_progress_every), so that the history server
+//     lists the app as in progress; when the app ends, its last events file, then
+//     appstatus_<name>, then the marker is deleted;
 //   - a single-file log: its ".inprogress" file again when it has grown (at most every
 //     in_progress_every), and when Spark renames it, the final file, then the ".inprogress" copy
 //     is deleted.
@@ -48,6 +49,9 @@ class LogShipper {
     std::uint64_t size = 0;
     std::int64_t mtime_ms = 0;
   };
+  // A file Spark still appends to: shipped when new, again when it changed and in_progress_every
+  // has passed since its last upload.
+  void ship_growing(const storage::ObjectInfo& file, ShipReport& report);
   void ship_single(const storage::ObjectInfo& file, ShipReport& report);
   void ship_rolling(const storage::ObjectInfo& dir, ShipReport& report);
   // Puts the local file under the same key unless already shipped as it is; true when shipped

@@ -66,6 +66,26 @@ class MinioServer:
         self.stop(kill=kill)
         self.start()
 
+    def client_env(self, base=None):
+        """`base` (default: this process's environment) without its AWS_* variables and with
+        this server's endpoint, keys and region."""
+        env = {k: v for k, v in (os.environ if base is None else base).items()
+               if not k.startswith("AWS_")}
+        env.update(self.env)
+        return env
+
+    def stored_keys(self, bucket, prefix):
+        """The objects held under bucket/prefix (relative to prefix), read from MinIO's
+        single-drive layout (each object is a directory with an xl.meta file), so that a check
+        does not go through our client."""
+        root = self.dir / "data" / bucket
+        keys = set()
+        for meta in root.rglob("xl.meta"):
+            key = meta.parent.relative_to(root).as_posix()
+            if key.startswith(prefix):
+                keys.add(key[len(prefix):])
+        return keys
+
     def log(self):
         path = self.dir / "minio.log"
         return path.read_text(errors="replace") if path.exists() else ""

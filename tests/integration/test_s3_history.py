@@ -28,8 +28,7 @@ def minio():
 
 
 def s3_env(minio):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(minio.env)
+    env = minio.client_env()
     env["HOME"] = "/nonexistent"  # no ~/.aws of this machine
     return env
 
@@ -40,15 +39,7 @@ def ship_once(minio, src, to, state):
 
 
 def stored_keys(minio, prefix):
-    """The objects MinIO holds under bucket/prefix, read from its single-drive layout (each
-    object is a directory with an xl.meta file), so the check does not go through our client."""
-    root = minio.dir / "data" / BUCKET
-    keys = set()
-    for meta in root.rglob("xl.meta"):
-        key = meta.parent.relative_to(root).as_posix()
-        if key.startswith(prefix):
-            keys.add(key[len(prefix):])
-    return keys
+    return minio.stored_keys(BUCKET, prefix)
 
 
 def test_history_server_over_s3_answers_as_from_a_local_directory(minio, tmp_path):
