@@ -7,7 +7,10 @@
 #   DIR/pid        the server's pid (for down.sh), DIR/port, DIR/minio.log
 # A server already running in DIR is started again over the same data, port and
 # credentials (what tests do to restart it); stop it with scripts/minio/down.sh DIR.
-# Env: MINIO_TIMEOUT (seconds to wait for it, default 60).
+# Env: MINIO_TIMEOUT (seconds to wait for it, default 60); MINIO_SITE_REGION (the
+# server's region, default us-east-1: a client signing for another is refused).
+# Its Prometheus metrics (/minio/v2/metrics/node) are readable without a token, for
+# tests that count requests; the server listens on 127.0.0.1 only.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,7 +44,7 @@ if [ ! -f "$DIR/env" ]; then
 export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$port
 export AWS_ACCESS_KEY_ID=$user
 export AWS_SECRET_ACCESS_KEY=$secret
-export AWS_REGION=us-east-1
+export AWS_REGION=${MINIO_SITE_REGION:-us-east-1}
 ENV
   echo "$port" >"$DIR/port"
 fi
@@ -51,7 +54,8 @@ port="$(cat "$DIR/port")"
 
 # The console is not needed: MINIO_BROWSER=off. Its own update checks: off.
 MINIO_ROOT_USER="$AWS_ACCESS_KEY_ID" MINIO_ROOT_PASSWORD="$AWS_SECRET_ACCESS_KEY" \
-  MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CI_CD=1 \
+  MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CI_CD=1 MINIO_SITE_REGION="$AWS_REGION" \
+  MINIO_PROMETHEUS_AUTH_TYPE=public \
   setsid "$MINIO" server --quiet --address "127.0.0.1:$port" "$DIR/data" \
   >>"$DIR/minio.log" 2>&1 </dev/null &
 echo $! >"$DIR/pid"

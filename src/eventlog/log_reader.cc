@@ -180,8 +180,19 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
           continue;
         }
       }
-      const std::size_t want = next_read_;
+      // A completed file's size is known from the listing: no read past it, and a remote store
+      // fetches a small rest whole, in one request.
+      const std::uint64_t left = file.size > offset_ ? file.size - offset_ : 0;
+      if (!growing && file.size > 0 && left == 0) {
+        eof_seen_ = true;
+        continue;
+      }
+      std::size_t want = next_read_;
       next_read_ = std::min(next_read_ * 2, opt_.read_size);
+      if (!growing && left > 0) {
+        want = store_.remote() && left <= opt_.read_size ? static_cast<std::size_t>(left)
+                                                         : std::min<std::uint64_t>(want, left);
+      }
       std::size_t got = 0;
       if (decoder_) {
         if (raw_.size() < want) raw_.resize(want);
@@ -203,7 +214,7 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
       offset_ += got;
       st.bytes_read += got;
       total_bytes_ += got;
-      if (got < want) eof_seen_ = true;
+      if (got < want || (!growing && left > 0 && offset_ >= file.size)) eof_seen_ = true;
     } catch (const Error& e) {  // I/O: not final
       st.error = e.what();
       break;

@@ -100,12 +100,14 @@ ScanStats HistoryService::scan() {
     }
   }
 
-  // Summarize them on a few threads: each needs a head and a tail read.
   std::vector<Indexed> results(todo.size());
-  const unsigned threads = std::max(
-      1u, std::min<unsigned>(opt_.scan_threads ? opt_.scan_threads
-                                               : std::max(1u, std::thread::hardware_concurrency()),
-                             static_cast<unsigned>(todo.size())));
+  // Summarize them on a few threads: each needs a head and a tail read. Requests to a remote
+  // store mostly wait on the network: more of them at once.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned wanted =
+      opt_.scan_threads ? opt_.scan_threads : (store_->remote() ? std::max(16u, cores) : cores);
+  const unsigned threads =
+      std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>(todo.size())));
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next++) < todo.size();) results[i] = summarize(*todo[i]);

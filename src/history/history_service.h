@@ -36,7 +36,7 @@ struct HistoryOptions {
   std::chrono::milliseconds cleaner_interval = std::chrono::hours(24);
   // Deletes one log (a file or a rolling directory) by key; the cleaner does nothing without.
   std::function<void(const std::string& key)> remove;
-  unsigned scan_threads = 0;            // 0: one per core
+  unsigned scan_threads = 0;            // 0: one per core (16 for a remote store)
   std::string spark_version = "4.1.1";  // answered by /version
 };
 

@@ -74,6 +74,10 @@ class ObjectStore {
   // The default lists and remove()s them one by one.
   virtual void remove_tree(std::string_view key);
 
+  // True when each request costs a round trip over the network (S3): readers then fetch a small
+  // object whole in one request, and scans run more requests at once.
+  virtual bool remote() const { return false; }
+
   // A human-readable location for messages: a path for local files, s3://bucket/key for S3.
   virtual std::string describe(std::string_view key) const = 0;
 

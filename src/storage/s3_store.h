@@ -21,6 +21,7 @@ class S3Store final : public ObjectStore {
   std::size_t read(std::string_view key, std::uint64_t offset, std::span<char> dst) const override;
   void put(std::string_view key, std::string_view bytes) override;
   void remove(std::string_view key) override;
+  bool remote() const override { return true; }
   std::string describe(std::string_view key) const override;
 
   const S3Client& client() const { return *client_; }

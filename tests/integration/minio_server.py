@@ -6,6 +6,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,16 +37,21 @@ def require_minio():
 
 class MinioServer:
     """One server over a temporary directory; `env` holds AWS_ENDPOINT_URL_S3, the keys and
-    AWS_REGION. restart() keeps its data, port and credentials."""
+    AWS_REGION. restart() keeps its data, port and credentials. `region`: the server's own
+    (clients signing for another are refused)."""
 
-    def __init__(self, buckets=()):
+    def __init__(self, buckets=(), region=None):
         self.dir = Path(tempfile.mkdtemp(prefix="sparkplane-minio-"))
         self.buckets = list(buckets)
+        self.region = region
         self.env = {}
 
     def start(self):
+        env = dict(os.environ)
+        if self.region:
+            env["MINIO_SITE_REGION"] = self.region
         proc = subprocess.run([str(SCRIPTS / "up.sh"), str(self.dir), *self.buckets],
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, env=env)
         if proc.returncode != 0:
             raise RuntimeError(f"scripts/minio/up.sh failed ({proc.returncode}): {proc.stderr}")
         for line in (self.dir / "env").read_text().splitlines():
@@ -65,6 +71,19 @@ class MinioServer:
     def restart(self, kill=False):
         self.stop(kill=kill)
         self.start()
+
+    def requests(self, api):
+        """How many S3 requests of one kind (GetObject, HeadObject, ListObjectsV2, PutObject...)
+        the server has answered since it started, from its Prometheus metrics (v3: not cached,
+        unlike v2's)."""
+        with urllib.request.urlopen(self.endpoint + "/minio/metrics/v3/api/requests",
+                                    timeout=10) as r:
+            text = r.read().decode()
+        total = 0
+        for line in text.splitlines():
+            if line.startswith("minio_api_requests_total{") and f'name="{api}"' in line:
+                total += int(float(line.rsplit(" ", 1)[1]))
+        return total
 
     def client_env(self, base=None):
         """`base` (default: this process's environment) without its AWS_* variables and with

@@ -139,3 +139,72 @@ def test_shipping_survives_minio_restarting_midway(minio, tmp_path):
     finally:
         s3.stop()
         disk.stop()
+
+
+def test_unchanged_logs_are_never_downloaded_again(minio, tmp_path):
+    """Counted by MinIO itself: once every app has been listed and read, further scans and the
+    same requests again fetch no object; a log that changes is fetched again, and only it."""
+    local = tmp_path / "events"
+    shutil.copytree(CONFORMANCE / "spark-events", local)
+    prefix = "cached"
+    assert ship_once(minio, local, f"s3://{BUCKET}/{prefix}", tmp_path / "state.json").returncode == 0
+    s3 = SparkplaneHistoryServer(f"s3://{BUCKET}/{prefix}", tmp_path, env=s3_env(minio),
+                                 log_name="cached.log")  # scans every second
+    try:
+        listed = s3.wait_listed(["local-1422981759269", "app-20161115172038-0000"])
+        ids = [a["id"] for a in listed if "attemptId" not in a["attempts"][0]]
+
+        def read_all():
+            for i in ids:
+                for path in (f"applications/{i}/jobs", f"applications/{i}/stages",
+                             f"applications/{i}/executors"):
+                    assert s3.get(path)[0] == 200, path
+
+        read_all()
+        gets = minio.requests("GetObject")
+        lists = minio.requests("ListObjectsV2")
+        assert gets >= len(ids)
+        time.sleep(4)  # about four scans
+        read_all()
+        assert minio.requests("ListObjectsV2") > lists, "the server should still be scanning"
+        assert minio.requests("GetObject") == gets, "an unchanged log was downloaded again"
+
+        # One log changes (a line Spark's replay ignores): it alone is fetched again.
+        changed = local / "local-1422981759269"
+        with changed.open("a") as f:
+            f.write('{"Event":"org.example.UnknownEvent"}\n')
+        shipped = ship_once(minio, local, f"s3://{BUCKET}/{prefix}", tmp_path / "state.json")
+        assert "1 uploaded" in shipped.stderr, shipped.stderr
+        time.sleep(3)
+        assert s3.get("applications/local-1422981759269/jobs")[0] == 200
+        refetched = minio.requests("GetObject") - gets
+        # Listing it and replaying it: each one GET of the whole (small) object.
+        assert 1 <= refetched <= 2, f"{refetched} GETs for one changed log"
+        read_all()
+        assert minio.requests("GetObject") - gets == refetched, "only the changed log is fetched"
+    finally:
+        s3.stop()
+
+
+def test_a_bucket_in_another_region_says_which(tmp_path):
+    """MinIO with its own region (as an AWS bucket has one): signing for another region is
+    refused at start with the right region named; with it, the server runs."""
+    if not os.access(BIN, os.X_OK):
+        pytest.skip(f"{BIN} is not built")
+    require_minio()
+    with MinioServer(buckets=[BUCKET], region="eu-south-1") as far:
+        env = far.client_env()
+        env["HOME"] = "/nonexistent"
+        for args in (["history-server", "--log-dir", f"s3://{BUCKET}/x", "--s3-region", "us-east-1",
+                      "--listen", "127.0.0.1:0"],
+                     ["ship", "--from", str(tmp_path), "--to", f"s3://{BUCKET}/x", "--once",
+                      "--s3-region", "us-east-1"]):
+            proc = subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=60)
+            assert proc.returncode == 2, proc.stderr
+            assert "in region eu-south-1, not us-east-1" in proc.stderr, proc.stderr
+            assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        right = SparkplaneHistoryServer(f"s3://{BUCKET}/x", tmp_path, env=env, log_name="far.log")
+        try:
+            assert right.wait_listed([]) == []
+        finally:
+            right.stop()

@@ -365,5 +365,61 @@ TEST(ReadTail, InProgressSkipsThePartialLastLine) {
   EXPECT_EQ(tail_of(store, 3), "b\n");
 }
 
+// A real directory seen as a remote store would be: it says remote() and counts its reads.
+class CountingRemoteStore final : public storage::ObjectStore {
+ public:
+  explicit CountingRemoteStore(const fs::path& root, bool remote) : inner_(root), remote_(remote) {}
+  std::vector<storage::ObjectInfo> list(std::string_view prefix) const override {
+    return inner_.list(prefix);
+  }
+  std::optional<storage::ObjectInfo> stat(std::string_view key) const override {
+    return inner_.stat(key);
+  }
+  std::size_t read(std::string_view key, std::uint64_t offset, std::span<char> dst) const override {
+    ++reads;
+    return inner_.read(key, offset, dst);
+  }
+  bool remote() const override { return remote_; }
+  std::string describe(std::string_view key) const override { return inner_.describe(key); }
+  mutable int reads = 0;
+
+ private:
+  storage::LocalStore inner_;
+  bool remote_;
+};
+
+TEST(EventLogReader, CompletedFilesAreNotReadPastTheirListedSize) {
+  sp::test::TempDir dir;
+  const std::string text = test::sample_lines(3000);  // a few hundred KB
+  ASSERT_GT(text.size(), 200u << 10);
+  dir.write("app-1.zstd", encode("zstd", text));
+  dir.write("app-2", text);
+  for (const bool remote : {false, true}) {
+    CountingRemoteStore store(dir.path(), remote);
+    for (const auto& log : discover_logs(store, "").logs) {
+      store.reads = 0;
+      EventLogReader reader(store, log);
+      // As a listing reads: the first line, then on from there to the end.
+      std::string first;
+      reader.read_more([&](std::string_view line) {
+        first = std::string(line) + "\n";
+        return false;
+      });
+      ReadStatus st;
+      EXPECT_EQ(first + read_all(reader, &st), text) << log.name;
+      EXPECT_TRUE(st.at_end);
+      const std::uint64_t size = log.files[0].size;
+      // Remote: a small completed file in one request. Local: 64 KiB, doubling, and no request
+      // only to find the end.
+      int want = 1;
+      for (std::uint64_t step = 64u << 10, done = step; !remote && done < size; ++want) {
+        step *= 2;
+        done += step;
+      }
+      EXPECT_EQ(store.reads, want) << log.name << (remote ? " remote" : " local");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sp::eventlog
