@@ -42,9 +42,9 @@ def spark_home():
 
 
 class Server:
-    """One history server process on a log directory."""
+    """One history server process on a log directory (sparkplane's: a path or s3://...)."""
 
-    def __init__(self, kind, binary, log_dir, heap, workdir):
+    def __init__(self, kind, binary, log_dir, heap, workdir, env=None):
         self.kind, self.port = kind, free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.out = open(Path(workdir) / f"{kind}-{self.port}.log", "wb")
@@ -59,7 +59,7 @@ class Server:
                    "--listen", f"127.0.0.1:{self.port}", "--log-level", "warn"]
         self.started = time.time()
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=env)
         self.peak_kb = 0
 
     def sample_rss(self):

@@ -88,6 +88,11 @@ HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResponse HttpClient::send(const HttpRequest& request) { return perform(request, nullptr); }
 
+HttpResponse HttpClient::send(const HttpRequest& request,
+                              const std::function<bool(const char*, size_t)>& on_data) {
+  return perform(request, &on_data);
+}
+
 HttpResponse HttpClient::get(const std::string& path) {
   HttpRequest r;
   r.path = path;

@@ -59,6 +59,10 @@ class HttpClient {
   // the server cannot be reached (see HttpClientOptions), sp::Error on a
   // timeout / transport failure.
   HttpResponse send(const HttpRequest& request);
+  // The same, with the body given to `on_data` as it arrives (whatever the status) instead of
+  // kept in the response; return false from it to stop.
+  HttpResponse send(const HttpRequest& request,
+                    const std::function<bool(const char*, size_t)>& on_data);
 
   HttpResponse get(const std::string& path);
   HttpResponse post(const std::string& path, const std::string& json_body);

@@ -43,7 +43,15 @@ void LogShipper::load_state() {
   }
 }
 
-void LogShipper::save_state() const {
+void LogShipper::note_change() {
+  state_dirty_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_save_ >= kSaveEvery) save_state();
+}
+
+void LogShipper::save_state() {
+  last_save_ = std::chrono::steady_clock::now();
+  state_dirty_ = false;
   Json j;
   j["shipped"] = Json::object();
   for (const auto& [key, s] : shipped_)
@@ -73,7 +81,7 @@ bool LogShipper::ship_file(const storage::ObjectInfo& file, ShipReport& report) 
     const std::string_view bytes = mapped ? mapped->bytes() : std::string_view();
     to_->put(file.key, bytes.substr(0, std::min<std::size_t>(bytes.size(), file.size)));
     shipped_[file.key] = {file.size, file.mtime_ms};
-    save_state();
+    note_change();
     ++report.uploaded;
     spdlog::info("ship: {} ({} bytes) -> {}", file.key, file.size, to_->describe(file.key));
     return true;
@@ -89,7 +97,7 @@ bool LogShipper::ship_file(const storage::ObjectInfo& file, ShipReport& report) 
 void LogShipper::drop(const std::string& key, ShipReport& report) {
   try {
     to_->remove(key);
-    if (shipped_.erase(key) > 0) save_state();
+    if (shipped_.erase(key) > 0) note_change();
     ++report.deleted;
   } catch (const Error& e) {
     ++report.failed;
@@ -161,6 +169,19 @@ ShipReport LogShipper::ship_once() {
     spdlog::warn("ship: cannot list {}: {}", from_.root().string(), e.what());
     return report;
   }
+  // What was shipped is saved at the end of the pass, and every kSaveEvery during it: a crash
+  // in between ships a few files again, under the same keys (at least once, no duplicates).
+  struct SaveAtEnd {
+    LogShipper& self;
+    ~SaveAtEnd() {
+      if (!self.state_dirty_) return;
+      try {
+        self.save_state();
+      } catch (const Error& e) {
+        spdlog::warn("ship: {} (files may be shipped again after a restart)", e.what());
+      }
+    }
+  } save_at_end{*this};
   for (const auto& entry : entries) {
     if (hidden(entry.name())) continue;
     try {

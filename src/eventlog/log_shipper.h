@@ -11,8 +11,10 @@
 //     is deleted.
 // Every file goes under the same key it has locally, whole (one PUT or a multipart upload), so a
 // repeated upload replaces, never duplicates. What was shipped (key, size, mtime) is remembered in
-// a state file written after each upload: after a crash, a restart ships only what it had not
-// recorded (at least once). A failed upload is retried on the next pass.
+// a state file written at the end of each pass and every second during one (not after each
+// upload: with thousands of logs that rewrite would cost more than the uploads): after a crash, a
+// restart ships only what it had not recorded (at least once). A failed upload is retried on the
+// next pass.
 #pragma once
 
 #include <chrono>
@@ -59,13 +61,18 @@ class LogShipper {
   bool ship_file(const storage::ObjectInfo& file, ShipReport& report);
   void drop(const std::string& key, ShipReport& report);
   void load_state();
-  void save_state() const;
+  void note_change();  // the state is saved at most every kSaveEvery, and at the end of a pass
+  void save_state();
+
+  static constexpr std::chrono::seconds kSaveEvery{1};
 
   storage::LocalStore from_;
   std::shared_ptr<storage::ObjectStore> to_;
   ShipOptions options_;
   std::map<std::string, Shipped> shipped_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_in_progress_put_;
+  bool state_dirty_ = false;
+  std::chrono::steady_clock::time_point last_save_{};
 };
 
 }  // namespace sp::eventlog

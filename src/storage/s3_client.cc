@@ -152,9 +152,28 @@ S3Client::Response S3Client::send_once(const Request& request) const {
   for (const auto& [k, v] : auth) h.headers[k] = v;
 
   auto client = take_client(base);
-  HttpResponse hr = client->send(h);
-  give_back(base, std::move(client));
   Response r;
+  HttpResponse hr;
+  if (request.body_into.empty()) {
+    hr = client->send(h);
+  } else {
+    std::span<char> into = request.body_into;
+    std::size_t filled = 0;
+    std::string rest;  // what did not fit
+    hr = client->send(h, [&](const char* data, std::size_t n) {
+      const std::size_t fit = std::min(n, into.size() - filled);
+      std::memcpy(into.data() + filled, data, fit);
+      filled += fit;
+      rest.append(data + fit, n - fit);
+      return true;
+    });
+    if (hr.status == 206) {
+      r.body_into_bytes = filled;
+    } else {  // an error, or the whole object: the body as received
+      hr.body = std::string(into.data(), filled) + rest;
+    }
+  }
+  give_back(base, std::move(client));
   r.status = hr.status;
   r.body = std::move(hr.body);
   for (const auto& [k, v] : hr.headers) r.headers.emplace(k, v);
@@ -289,11 +308,14 @@ std::size_t S3Client::read(const std::string& bucket, const std::string& key, st
   q.key = key;
   q.headers["Range"] =
       "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + dst.size() - 1);
+  q.body_into = dst;
   Response r = send(q);
   if (r.status == 416) return 0;  // at or past the end
-  if (r.status != 206 && r.status != 200) fail(q, r);
+  if (r.status == 206) return r.body_into_bytes;
+  if (r.status != 200) fail(q, r);
+  // The whole object: a server that ignores Range.
   std::string_view body = r.body;
-  if (r.status == 200) body = offset < body.size() ? body.substr(offset) : std::string_view();
+  body = offset < body.size() ? body.substr(offset) : std::string_view();
   const std::size_t n = std::min(body.size(), dst.size());
   std::memcpy(dst.data(), body.data(), n);
   return n;

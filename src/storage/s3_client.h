@@ -85,10 +85,14 @@ class S3Client {
     std::map<std::string, std::string> headers;
     std::string_view body;
     std::string content_type;
+    // A ranged GET's body goes straight here (no copy) when the answer is 206; any other
+    // answer's body is in Response::body as usual.
+    std::span<char> body_into;
   };
   struct Response {
     long status = 0;
     std::string body;
+    std::size_t body_into_bytes = 0;             // what a 206 wrote into Request::body_into
     std::map<std::string, std::string> headers;  // lower-case names
   };
   // Signs, sends and retries; any final HTTP status is returned (see fail()).

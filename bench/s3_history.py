@@ -1,0 +1,163 @@
+"""sparkplane's history server over S3 (a real MinIO) next to the same over a local directory,
+in one run, on the same logs.
+
+  1. 10,000 applications (the history bench's small apps, about 140 KB each): time from
+     process start until all are listed;
+  2. a ~1 GB application: time from process start until the first full answer for it (its
+     stages list), the median of --runs fresh starts.
+Both sides read warm data: the local files from the page cache (read once before), MinIO's
+files from the page cache too (MinIO runs on this machine, on the same cores as the server:
+a handicap real S3 does not have). It prints the figures and S3/local ratios (goal: S3 within
+1.5x of local). Nothing is asserted.
+
+MinIO is built by scripts/minio/build.sh; its data stays under ~/.cache/sparkplane/bench/minio
+with the logs uploaded once (by `sparkplane ship`, resumable), so later runs start at once.
+
+  python bench/s3_history.py --bin build/sparkplane [--apps 10000] [--runs 3] [--skip-1gb]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen_history_logs  # noqa: E402
+from history_server import Server, app_ids, read_once  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+MINIO = REPO / "scripts" / "minio"
+BUCKET = "spark-logs"
+
+
+def listing_logs(base_dir, count):
+    """count small apps (cached): the history bench's small app under count app ids."""
+    out = gen_history_logs.CACHE / f"logs-v{gen_history_logs.FORMAT}" / f"apps-{count}"
+    done = out / ".complete"
+    if not done.exists():
+        base = next(p for p in Path(base_dir).iterdir() if not p.name.startswith("."))
+        print(f"s3 bench: writing {count} small apps", file=sys.stderr)
+        gen_history_logs.small_apps(base, count, out)
+        done.write_text("ok\n")
+    return out
+
+
+class Minio:
+    def __init__(self, data_dir):
+        self.dir = Path(data_dir)
+        self.env = {}
+
+    def __enter__(self):
+        subprocess.run([str(MINIO / "build.sh")], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(MINIO / "up.sh"), str(self.dir), BUCKET], check=True)
+        for line in (self.dir / "env").read_text().splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            self.env[key] = value
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([str(MINIO / "down.sh"), str(self.dir)], check=False)
+
+    def client_env(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(self.env)
+        return env
+
+
+def upload(args, minio, local_dir, prefix):
+    """Ships local_dir to s3://spark-logs/<prefix>; what was shipped before is skipped."""
+    t = time.time()
+    proc = subprocess.run([args.bin, "ship", "--once", "--from", str(local_dir), "--to",
+                           f"s3://{BUCKET}/{prefix}", "--state",
+                           str(minio.dir / f"ship-{prefix}.json"), "--log-level", "warn"],
+                          env=minio.client_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"uploading {local_dir} failed: {proc.stderr[-2000:]}")
+    return time.time() - t
+
+
+def listed(args, where, count, workdir, env):
+    s = Server("sparkplane", args.bin, where, "", workdir, env=env)
+    try:
+        t = s.wait_for("/applications", lambda b: len(app_ids(b)) >= count)
+        return t, s.sample_rss()
+    finally:
+        s.stop()
+
+
+def first_answer(args, where, app, workdir, env):
+    s = Server("sparkplane", args.bin, where, "", workdir, env=env)
+    try:
+        s.wait_for("/applications", lambda b: app in app_ids(b))
+        t = s.wait_for(f"/applications/{app}/stages", lambda b: len(json.loads(b)) > 0)
+        return t, s.sample_rss()
+    finally:
+        s.stop()
+
+
+def side_by_side(args, measure):
+    """measure(side) -> (seconds, rss) for side in local, s3; alternating, args.runs times."""
+    runs = {"local": [], "s3": []}
+    for i in range(args.runs):
+        for side in (("local", "s3") if i % 2 == 0 else ("s3", "local")):
+            runs[side].append(measure(side))
+    out = {}
+    for side, rs in runs.items():
+        out[side] = {"seconds": statistics.median(t for t, _ in rs),
+                     "runs": [round(t, 3) for t, _ in rs],
+                     "peak_rss_mb": max(r for _, r in rs)}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=str(REPO / "build/sparkplane"))
+    ap.add_argument("--apps", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip-1gb", action="store_true")
+    args = ap.parse_args()
+    gen = subprocess.run([sys.executable, str(REPO / "bench/gen_history_logs.py")],
+                         capture_output=True, text=True, check=True)
+    logs = json.loads(gen.stdout)
+    apps_dir = listing_logs(logs["base"], args.apps)
+    big_dir = Path(logs["big_1gb"])
+    big_app = next(p.name for p in big_dir.iterdir() if not p.name.startswith("."))
+
+    results = {}
+    with Minio(gen_history_logs.CACHE / "minio") as minio, \
+            tempfile.TemporaryDirectory(prefix="sp-s3-bench-") as workdir:
+        results["upload_s"] = {"apps": upload(args, minio, apps_dir, f"apps-{args.apps}")}
+        if not args.skip_1gb:
+            results["upload_s"]["1gb"] = upload(args, minio, big_dir, "big-1gb")
+        read_once(apps_dir)
+        where = {"local": (str(apps_dir), None),
+                 "s3": (f"s3://{BUCKET}/apps-{args.apps}", minio.client_env())}
+        results["list"] = side_by_side(
+            args, lambda side: listed(args, where[side][0], args.apps, workdir, where[side][1]))
+        if not args.skip_1gb:
+            read_once(big_dir)
+            where = {"local": (str(big_dir), None),
+                     "s3": (f"s3://{BUCKET}/big-1gb", minio.client_env())}
+            results["1gb"] = side_by_side(
+                args, lambda side: first_answer(args, where[side][0], big_app, workdir,
+                                                where[side][1]))
+
+    print("== history server: S3 (MinIO on this machine) vs a local directory, one run ==")
+    lo, s3 = results["list"]["local"], results["list"]["s3"]
+    print(f"{args.apps} apps listed from cold (median of {args.runs}): local {lo['seconds']:.2f} s, "
+          f"S3 {s3['seconds']:.2f} s = {s3['seconds'] / lo['seconds']:.2f}x local (goal <= 1.5x); "
+          f"peak RSS {lo['peak_rss_mb']:.0f} vs {s3['peak_rss_mb']:.0f} MB")
+    if "1gb" in results:
+        lo, s3 = results["1gb"]["local"], results["1gb"]["s3"]
+        print(f"1 GB app, first full answer (median of {args.runs}): local {lo['seconds']:.2f} s, "
+              f"S3 {s3['seconds']:.2f} s = {s3['seconds'] / lo['seconds']:.2f}x local "
+              f"(goal <= 1.5x); peak RSS {lo['peak_rss_mb']:.0f} vs {s3['peak_rss_mb']:.0f} MB")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
