@@ -116,6 +116,21 @@ bool EventLogReader::end_of_file_data(ReadStatus& st, const LineCallback& on_lin
   return true;
 }
 
+std::size_t EventLogReader::fetch(const storage::ObjectInfo& file, bool growing,
+                                  std::span<char> dst) {
+  const std::optional<std::size_t> ahead = ahead_.take(file.key, offset_, dst);
+  const std::size_t got = ahead ? *ahead : store_.read(file.key, offset_, dst);
+  // Reading a completed file of a remote store through (full-size reads): its next chunk is
+  // fetched while this one is decoded.
+  const std::uint64_t end = offset_ + got;
+  if (store_.remote() && !growing && got == opt_.read_size && end < file.size) {
+    ahead_.start(
+        store_, file.key, end,
+        static_cast<std::size_t>(std::min<std::uint64_t>(opt_.read_size, file.size - end)));
+  }
+  return got;
+}
+
 ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
   ReadStatus st;
   eof_seen_ = false;
@@ -196,7 +211,7 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
       std::size_t got = 0;
       if (decoder_) {
         if (raw_.size() < want) raw_.resize(want);
-        got = store_.read(file.key, offset_, std::span<char>(raw_.data(), want));
+        got = fetch(file, growing, std::span<char>(raw_.data(), want));
         raw_pos_ = 0;
         raw_end_ = got;
       } else {
@@ -204,7 +219,7 @@ ReadStatus EventLogReader::read_more(const LineCallback& on_line) {
         const std::size_t at = text_.size();
         text_.resize(at + want);
         try {
-          got = store_.read(file.key, offset_, std::span<char>(text_.data() + at, want));
+          got = fetch(file, growing, std::span<char>(text_.data() + at, want));
         } catch (...) {
           text_.resize(at);
           throw;

@@ -13,6 +13,7 @@
 
 #include "eventlog/decompressor.h"
 #include "eventlog/log_discovery.h"
+#include "eventlog/read_ahead.h"
 #include "storage/object_store.h"
 
 namespace sp::eventlog {
@@ -86,6 +87,8 @@ class EventLogReader {
   // The bytes lines are delivered from: the mapped file, or text_.
   std::string_view buffer() const { return mapped_ ? mapped_->bytes() : std::string_view(text_); }
   void next_file();
+  // Reads the current file at offset_ into dst (from the read ahead when it holds that chunk).
+  std::size_t fetch(const storage::ObjectInfo& file, bool growing, std::span<char> dst);
   // Handles the end of the current file's data; returns false when reading must pause.
   bool end_of_file_data(ReadStatus& st, const LineCallback& on_line, bool& stopped);
 
@@ -119,6 +122,7 @@ class EventLogReader {
   std::string error_;  // a final (corrupt data) error, reported once the lines before it are out
   std::uint64_t total_lines_ = 0;
   std::uint64_t total_bytes_ = 0;
+  ReadAhead ahead_;  // last: destroyed first, waiting for a read that uses store_
 };
 
 // Delivers the lines of (about) the last `max_bytes` of a log's decoded data, from the first

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "../storage/temp_dir.h"
 #include "eventlog/chunk_input.h"
@@ -377,11 +379,14 @@ class CountingRemoteStore final : public storage::ObjectStore {
   }
   std::size_t read(std::string_view key, std::uint64_t offset, std::span<char> dst) const override {
     ++reads;
+    if (std::this_thread::get_id() != caller) ++reads_elsewhere;
     return inner_.read(key, offset, dst);
   }
   bool remote() const override { return remote_; }
   std::string describe(std::string_view key) const override { return inner_.describe(key); }
-  mutable int reads = 0;
+  mutable std::atomic<int> reads = 0;
+  mutable std::atomic<int> reads_elsewhere = 0;  // on another thread than the reader's
+  std::thread::id caller = std::this_thread::get_id();
 
  private:
   storage::LocalStore inner_;
@@ -398,6 +403,7 @@ TEST(EventLogReader, CompletedFilesAreNotReadPastTheirListedSize) {
     CountingRemoteStore store(dir.path(), remote);
     for (const auto& log : discover_logs(store, "").logs) {
       store.reads = 0;
+      EXPECT_EQ(store.reads_elsewhere, 0);  // small files: no read ahead
       EventLogReader reader(store, log);
       // As a listing reads: the first line, then on from there to the end.
       std::string first;
@@ -418,6 +424,29 @@ TEST(EventLogReader, CompletedFilesAreNotReadPastTheirListedSize) {
       }
       EXPECT_EQ(store.reads, want) << log.name << (remote ? " remote" : " local");
     }
+  }
+}
+
+TEST(EventLogReader, RemoteFilesAreReadAheadChunkByChunk) {
+  sp::test::TempDir dir;
+  const std::string text = test::sample_lines(20000);
+  dir.write("app-1.zstd", encode("zstd", text));
+  dir.write("app-2", text);
+  CountingRemoteStore store(dir.path(), /*remote=*/true);
+  for (const auto& log : discover_logs(store, "").logs) {
+    store.reads = 0;
+    store.reads_elsewhere = 0;
+    const std::size_t chunk = 16u << 10;
+    EventLogReader reader(store, log, {.read_size = chunk, .first_read_size = 4096});
+    ReadStatus st;
+    EXPECT_EQ(read_all(reader, &st), text) << log.name;
+    EXPECT_TRUE(st.ok()) << st.error;
+    EXPECT_EQ(st.bytes_read, log.files[0].size);
+    // 4 KiB, 8 KiB, then 16 KiB chunks (each fetched while the one before is decoded), and
+    // no read past the end.
+    const std::uint64_t rest = log.files[0].size - (12u << 10);
+    EXPECT_EQ(store.reads, 2 + static_cast<int>((rest + chunk - 1) / chunk)) << log.name;
+    EXPECT_EQ(store.reads_elsewhere, store.reads - 3) << log.name;  // all the chunks after one
   }
 }
 
