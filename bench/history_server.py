@@ -44,7 +44,7 @@ def spark_home():
 class Server:
     """One history server process on a log directory (sparkplane's: a path or s3://...)."""
 
-    def __init__(self, kind, binary, log_dir, heap, workdir, env=None):
+    def __init__(self, kind, binary, log_dir, heap, workdir, env=None, extra_args=()):
         self.kind, self.port = kind, free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.out = open(Path(workdir) / f"{kind}-{self.port}.log", "wb")
@@ -56,7 +56,7 @@ class Server:
                    "org.apache.spark.deploy.history.HistoryServer"]
         else:
             cmd = [binary, "history-server", "--log-dir", str(log_dir),
-                   "--listen", f"127.0.0.1:{self.port}", "--log-level", "warn"]
+                   "--listen", f"127.0.0.1:{self.port}", "--log-level", "warn", *extra_args]
         self.started = time.time()
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT,
                                      start_new_session=True, env=env)

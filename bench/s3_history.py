@@ -1,8 +1,10 @@
 """sparkplane's history server over S3 (a real MinIO) next to the same over a local directory,
 in one run, on the same logs.
 
-  1. 10,000 applications (the history bench's small apps, about 140 KB each): time from
-     process start until all are listed;
+  1. 10,000 applications (the history bench's small apps, about 140 KB each), plain and
+     compressed with zstd (Spark 4's default, spark.eventLog.compress): time from process start
+     until all are listed, from cold (nothing known) and at a restart with --store-path (the
+     listing kept by the run before);
   2. a ~1 GB application: time from process start until the first full answer for it (its
      stages list), the median of --runs fresh starts.
 Both sides read warm data: the local files from the page cache (read once before), MinIO's
@@ -46,6 +48,23 @@ def listing_logs(base_dir, count):
     return out
 
 
+def zstd_logs(plain_dir):
+    """The same logs compressed as Spark 4 writes them by default (<app>.zstd), cached."""
+    out = Path(f"{plain_dir}-zstd")
+    done = out / ".complete"
+    if not done.exists():
+        print(f"s3 bench: compressing {plain_dir} with zstd", file=sys.stderr)
+        out.mkdir(parents=True, exist_ok=True)
+        names = sorted(p.name for p in Path(plain_dir).iterdir() if not p.name.startswith("."))
+        for i in range(0, len(names), 500):
+            subprocess.run(["zstd", "-q", "-f", "--output-dir-flat", str(out),
+                            *[str(Path(plain_dir) / n) for n in names[i:i + 500]]], check=True)
+        for p in out.glob("*.zst"):
+            p.rename(p.with_suffix(".zstd"))
+        done.write_text("ok\n")
+    return out
+
+
 class Minio:
     def __init__(self, data_dir):
         self.dir = Path(data_dir)
@@ -80,8 +99,8 @@ def upload(args, minio, local_dir, prefix):
     return time.time() - t
 
 
-def listed(args, where, count, workdir, env):
-    s = Server("sparkplane", args.bin, where, "", workdir, env=env)
+def listed(args, where, count, workdir, env, extra_args=()):
+    s = Server("sparkplane", args.bin, where, "", workdir, env=env, extra_args=extra_args)
     try:
         t = s.wait_for("/applications", lambda b: len(app_ids(b)) >= count)
         return t, s.sample_rss()
@@ -124,20 +143,34 @@ def main():
                          capture_output=True, text=True, check=True)
     logs = json.loads(gen.stdout)
     apps_dir = listing_logs(logs["base"], args.apps)
+    zstd_apps = zstd_logs(apps_dir)
     big_dir = Path(logs["big_1gb"])
     big_app = next(p.name for p in big_dir.iterdir() if not p.name.startswith("."))
 
     results = {}
     with Minio(gen_history_logs.CACHE / "minio") as minio, \
             tempfile.TemporaryDirectory(prefix="sp-s3-bench-") as workdir:
-        results["upload_s"] = {"apps": upload(args, minio, apps_dir, f"apps-{args.apps}")}
+        results["upload_s"] = {}
+        for name, local in (("list", apps_dir), ("list-zstd", zstd_apps)):
+            prefix = local.name
+            results["upload_s"][name] = upload(args, minio, local, prefix)
+            read_once(local)
+            where = {"local": (str(local), None),
+                     "s3": (f"s3://{BUCKET}/{prefix}", minio.client_env())}
+            results[name] = side_by_side(
+                args, lambda side: listed(args, where[side][0], args.apps, workdir,
+                                          where[side][1]))
+        # A restart with --store-path: the listing kept by the run before (made untimed).
+        where = {"local": (str(apps_dir), None),
+                 "s3": (f"s3://{BUCKET}/{apps_dir.name}", minio.client_env())}
+        stores = {side: ["--store-path", str(Path(workdir) / f"store-{side}")] for side in where}
+        for side in where:
+            listed(args, where[side][0], args.apps, workdir, where[side][1], stores[side])
+        results["list-restart"] = side_by_side(
+            args, lambda side: listed(args, where[side][0], args.apps, workdir, where[side][1],
+                                      stores[side]))
         if not args.skip_1gb:
             results["upload_s"]["1gb"] = upload(args, minio, big_dir, "big-1gb")
-        read_once(apps_dir)
-        where = {"local": (str(apps_dir), None),
-                 "s3": (f"s3://{BUCKET}/apps-{args.apps}", minio.client_env())}
-        results["list"] = side_by_side(
-            args, lambda side: listed(args, where[side][0], args.apps, workdir, where[side][1]))
         if not args.skip_1gb:
             read_once(big_dir)
             where = {"local": (str(big_dir), None),
@@ -147,10 +180,13 @@ def main():
                                                 where[side][1]))
 
     print("== history server: S3 (MinIO on this machine) vs a local directory, one run ==")
-    lo, s3 = results["list"]["local"], results["list"]["s3"]
-    print(f"{args.apps} apps listed from cold (median of {args.runs}): local {lo['seconds']:.2f} s, "
-          f"S3 {s3['seconds']:.2f} s = {s3['seconds'] / lo['seconds']:.2f}x local (goal <= 1.5x); "
-          f"peak RSS {lo['peak_rss_mb']:.0f} vs {s3['peak_rss_mb']:.0f} MB")
+    for name, what in (("list", "plain, from cold"), ("list-zstd", "zstd, from cold"),
+                       ("list-restart", "plain, restart with --store-path")):
+        lo, s3 = results[name]["local"], results[name]["s3"]
+        print(f"{args.apps} apps ({what}) listed (median of {args.runs}): local "
+              f"{lo['seconds']:.2f} s, S3 {s3['seconds']:.2f} s = "
+              f"{s3['seconds'] / lo['seconds']:.2f}x local (goal <= 1.5x); peak RSS "
+              f"{lo['peak_rss_mb']:.0f} vs {s3['peak_rss_mb']:.0f} MB")
     if "1gb" in results:
         lo, s3 = results["1gb"]["local"], results["1gb"]["s3"]
         print(f"1 GB app, first full answer (median of {args.runs}): local {lo['seconds']:.2f} s, "

@@ -36,6 +36,7 @@ struct HistoryFlags {
   std::size_t cleaner_max_num = static_cast<std::size_t>(INT32_MAX);
   int threads = 64;  // httplib holds a thread per keep-alive connection
   storage::S3Settings s3;
+  std::string store_path;
   std::string log_level = "info";
 };
 
@@ -67,6 +68,14 @@ void run_history_server(const HistoryFlags& f) {
 
   auto [where, store] = open_location_flag("--log-dir", f.log_dir, f.s3, /*create_local=*/false);
   o.remove = [store = store](const std::string& key) { store->remove_tree(key); };
+  if (!f.store_path.empty()) {
+    std::error_code ec;
+    fs::create_directories(f.store_path, ec);
+    if (ec)
+      throw CliError(kExitUsage, "--store-path " + f.store_path + ": " + ec.message() +
+                                     " (a writable local directory)");
+    o.listing_cache = fs::path(f.store_path) / "listing-v1.json";
+  }
   auto [host, port] = parse_listen_address(f.listen);
 
   history::HistoryService service(store, "", o);
@@ -121,6 +130,9 @@ void add_history_server_command(CLI::App& app) {
   cmd->add_option("--cleaner-max-num", f->cleaner_max_num, "keep at most this many logs");
   cmd->add_option("--cleaner-interval", f->cleaner_interval, "how often the cleaner runs")
       ->capture_default_str();
+  cmd->add_option("--store-path", f->store_path,
+                  "local directory where the listing is kept between runs, so that a restart "
+                  "reads only new and changed logs (spark.history.store.path)");
   cmd->add_option("--threads", f->threads, "HTTP worker threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

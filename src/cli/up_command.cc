@@ -120,6 +120,7 @@ void run_up(const UpOptions& o) {
   // Spark's history REST API (/api/v1) over the applications' event logs, on the same port.
   history::HistoryOptions ho;
   ho.update_interval = std::chrono::seconds(2);
+  ho.listing_cache = state / "history-listing.json";
   history::HistoryService history(history_store, "", ho);
   history::mount_history(server.http(), history, {});
   history.start();

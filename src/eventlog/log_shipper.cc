@@ -3,10 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/files.h"
 #include "common/json.h"
 #include "eventlog/log_name.h"
 
@@ -26,12 +25,10 @@ LogShipper::LogShipper(std::filesystem::path from, std::shared_ptr<storage::Obje
 }
 
 void LogShipper::load_state() {
-  std::ifstream in(options_.state_file);
-  if (!in) return;  // first run
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::optional<std::string> text = read_small_file(options_.state_file.string());
+  if (!text) return;  // first run
   try {
-    const Json j = Json::parse(text.str());
+    const Json j = Json::parse(*text);
     for (const auto& [key, v] : j.at("shipped").items()) {
       shipped_[key] = {v.at("size").get<std::uint64_t>(), v.at("mtime_ms").get<std::int64_t>()};
     }
@@ -56,17 +53,9 @@ void LogShipper::save_state() {
   j["shipped"] = Json::object();
   for (const auto& [key, s] : shipped_)
     j["shipped"][key] = {{"size", s.size}, {"mtime_ms", s.mtime_ms}};
-  const std::filesystem::path tmp = options_.state_file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump();
-    if (!out) throw Error("cannot write the ship state " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, options_.state_file, ec);
-  if (ec)
-    throw Error("cannot write the ship state " + options_.state_file.string() + ": " +
-                ec.message());
+  std::string why;
+  if (!write_file_atomic(options_.state_file.string(), j.dump(), &why))
+    throw Error("cannot save the ship state: " + why);
 }
 
 bool LogShipper::ship_file(const storage::ObjectInfo& file, ShipReport& report) {

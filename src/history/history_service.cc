@@ -44,7 +44,10 @@ HistoryService::HistoryService(std::shared_ptr<const storage::ObjectStore> store
     : store_(std::move(store)),
       dir_(std::move(dir_prefix)),
       opt_(std::move(options)),
-      cache_(*store_, opt_.cache_bytes) {}
+      cache_(*store_, opt_.cache_bytes) {
+  if (!opt_.listing_cache.empty())
+    restored_ = load_listing_cache(opt_.listing_cache, store_->describe(dir_));
+}
 
 HistoryService::~HistoryService() { stop(); }
 
@@ -86,6 +89,7 @@ ScanStats HistoryService::scan() {
 
   // Which logs are new or changed since the last scan.
   std::vector<const eventlog::EventLog*> todo;
+  std::vector<Indexed> restored;  // unchanged since the earlier run: listed as it found them
   std::set<std::string> present;
   {
     std::shared_lock lock(mu_);
@@ -94,6 +98,12 @@ ScanStats HistoryService::scan() {
       auto it = index_.find(log.key);
       if (it != index_.end() && it->second.log.fingerprint == log.fingerprint) {
         ++stats.unchanged;
+        continue;
+      }
+      auto r = restored_.find(log.key);
+      if (r != restored_.end() && r->second.fingerprint == log.fingerprint) {
+        restored.push_back(Indexed{log, std::move(r->second.summary), std::move(r->second.error)});
+        restored_.erase(r);
         continue;
       }
       todo.push_back(&log);
@@ -122,6 +132,11 @@ ScanStats HistoryService::scan() {
   for (const auto& log : found.logs) ids.insert(log.id);
   {
     std::unique_lock lock(mu_);
+    for (auto& r : restored) {
+      ++stats.restored;
+      std::string key = r.log.key;
+      index_[key] = std::move(r);
+    }
     for (auto& r : results) {
       ++stats.summarized;
       if (!r.error.empty()) {
@@ -145,7 +160,27 @@ ScanStats HistoryService::scan() {
     }
   }
   for (const auto& id : gone) cache_.erase(id);
+  if (stats.summarized > 0 || stats.removed > 0 || stats.restored > 0) listing_dirty_ = true;
+  save_listing(false);
   return stats;
+}
+
+void HistoryService::save_listing(bool now) {
+  if (opt_.listing_cache.empty() || !listing_dirty_) return;
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && listing_saved_ && t - *listing_saved_ < kSaveListingEvery) return;
+  ListingCache cache;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [key, ix] : index_) cache[key] = {ix.log.fingerprint, ix.summary, ix.error};
+  }
+  try {
+    save_listing_cache(opt_.listing_cache, store_->describe(dir_), cache);
+    listing_dirty_ = false;
+  } catch (const Error& e) {
+    spdlog::warn("history: {} (the next start reads every log again)", e.what());
+  }
+  listing_saved_ = t;
 }
 
 void HistoryService::start() {
@@ -161,6 +196,8 @@ void HistoryService::stop() {
   }
   loop_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  std::lock_guard scan_lock(scan_mu_);
+  save_listing(true);
 }
 
 void HistoryService::loop() {

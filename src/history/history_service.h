@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "history/acl.h"
 #include "history/app_cache.h"
 #include "history/cleaner.h"
+#include "history/listing_cache.h"
 #include "history/rest_api.h"
 #include "storage/object_store.h"
 
@@ -36,7 +38,9 @@ struct HistoryOptions {
   std::chrono::milliseconds cleaner_interval = std::chrono::hours(24);
   // Deletes one log (a file or a rolling directory) by key; the cleaner does nothing without.
   std::function<void(const std::string& key)> remove;
-  unsigned scan_threads = 0;            // 0: one per core (16 for a remote store)
+  unsigned scan_threads = 0;  // 0: one per core (16 for a remote store)
+  // Where the listing is kept between runs (spark.history.store.path's role); "" : nowhere.
+  std::filesystem::path listing_cache;
   std::string spark_version = "4.1.1";  // answered by /version
 };
 
@@ -49,6 +53,7 @@ struct Answer {
 
 struct ScanStats {
   std::size_t logs = 0, summarized = 0, unchanged = 0, failed = 0, removed = 0;
+  std::size_t restored = 0;  // listed from the listing cache of an earlier run, not read
   std::uint64_t bytes_read = 0;
 };
 
@@ -93,6 +98,8 @@ class HistoryService {
   Indexed summarize(const eventlog::EventLog& log) const;
   void clean();
   void loop();
+  // Saves the listing cache when it changed (at most every kSaveListingEvery, unless `now`).
+  void save_listing(bool now);
 
   std::shared_ptr<const storage::ObjectStore> store_;
   std::string dir_;
@@ -102,6 +109,12 @@ class HistoryService {
   mutable std::shared_mutex mu_;          // guards index_
   std::map<std::string, Indexed> index_;  // by log key
   std::mutex scan_mu_;                    // one scan at a time
+  // Guarded by scan_mu_: the earlier run's listing (entries are used once, by the first scan
+  // that finds their log unchanged), and when it was last saved.
+  ListingCache restored_;
+  bool listing_dirty_ = false;
+  std::optional<std::chrono::steady_clock::time_point> listing_saved_;
+  static constexpr std::chrono::seconds kSaveListingEvery{30};
 
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

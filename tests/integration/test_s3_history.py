@@ -186,6 +186,36 @@ def test_unchanged_logs_are_never_downloaded_again(minio, tmp_path):
         s3.stop()
 
 
+def test_a_restart_with_a_store_path_downloads_nothing(minio, tmp_path):
+    """--store-path keeps the listing between runs: a restarted server lists every app from it
+    and the bucket's LIST, without a GET (counted by MinIO)."""
+    local = tmp_path / "events"
+    shutil.copytree(CONFORMANCE / "spark-events", local)
+    prefix = "restart-store"
+    assert ship_once(minio, local, f"s3://{BUCKET}/{prefix}", tmp_path / "state.json").returncode == 0
+    args = ["--store-path", str(tmp_path / "store")]
+    first = SparkplaneHistoryServer(f"s3://{BUCKET}/{prefix}", tmp_path, extra_args=args,
+                                    env=s3_env(minio), log_name="store-1.log")
+    try:
+        apps = first.wait_listed(["local-1422981759269", "app-20161115172038-0000"])
+        time.sleep(1.5)  # a scan after the one that found them all
+    finally:
+        first.stop()
+    gets = minio.requests("GetObject")
+    again = SparkplaneHistoryServer(f"s3://{BUCKET}/{prefix}", tmp_path, extra_args=args,
+                                    env=s3_env(minio), log_name="store-2.log")
+    try:
+        relisted = again.wait_listed([a["id"] for a in apps])
+        assert compare(relisted, apps) is None, compare(relisted, apps)
+        time.sleep(2)
+        assert minio.requests("GetObject") == gets, "a restart downloaded unchanged logs"
+        # Replaying one still reads it, from the bucket.
+        assert again.get("applications/local-1422981759269/jobs")[0] == 200
+        assert minio.requests("GetObject") > gets
+    finally:
+        again.stop()
+
+
 def test_a_bucket_in_another_region_says_which(tmp_path):
     """MinIO with its own region (as an AWS bucket has one): signing for another region is
     refused at start with the right region named; with it, the server runs."""

@@ -1,5 +1,5 @@
-// Small file and /proc helpers for the local driver runner: atomic writes, whole-file reads,
-// and a process's start time (to tell a live driver from a reused pid).
+// /proc helpers for the local driver runner: a process's start time (to tell a live driver
+// from a reused pid). File helpers are in common/files.h.
 #pragma once
 
 #include <sys/types.h>
@@ -7,15 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "common/files.h"
+
 namespace sp::local {
-
-// Writes `content` to `path` atomically: a temporary file beside it, fsync, rename, fsync of
-// the directory. Returns false (and sets *error when given) on failure.
-bool write_file_atomic(const std::string& path, const std::string& content,
-                       std::string* error = nullptr);
-
-// The whole file, or nullopt when it cannot be read.
-std::optional<std::string> read_small_file(const std::string& path);
 
 struct ProcStat {
   char state = '?';                   // R, S, D, Z, ...

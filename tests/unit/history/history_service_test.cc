@@ -62,6 +62,47 @@ TEST_F(HistoryServiceTest, ScansIncrementally) {
   EXPECT_NE(a.body.find("local-1422981780767"), std::string::npos);
 }
 
+TEST_F(HistoryServiceTest, ARestartListsUnchangedLogsFromTheListingCache) {
+  HistoryOptions o;
+  o.listing_cache = dir_ / ".listing.json";
+  std::string listed;
+  {
+    auto s = make(o);
+    EXPECT_EQ(s->scan().summarized, 4u);
+    listed = s->answer("applications", {}, {}).body;
+  }  // the first scan saved it
+  ASSERT_TRUE(fs::exists(o.listing_cache));
+
+  // The same logs: listed without reading one, with the same answer.
+  {
+    auto s = make(o);
+    const ScanStats st = s->scan();
+    EXPECT_EQ(st.restored, 4u);
+    EXPECT_EQ(st.summarized, 0u);
+    EXPECT_EQ(s->answer("applications", {}, {}).body, listed);
+    EXPECT_EQ(s->scan().unchanged, 4u);
+    // A changed log is read again; a vanished one goes.
+    std::ofstream(dir_ / "local-1422981780767", std::ios::app) << "{\"Event\":\"x.Unknown\"}\n";
+    fs::remove(dir_ / "local-1426533911241");
+    const ScanStats changed = s->scan();
+    EXPECT_EQ(changed.summarized, 1u);
+    EXPECT_EQ(changed.removed, 1u);
+    s->stop();  // saves what changed
+  }
+  {
+    auto s = make(o);
+    const ScanStats st = s->scan();
+    EXPECT_EQ(st.restored, 3u);
+    EXPECT_EQ(st.summarized, 0u);
+  }
+
+  // A broken cache, or one made for another directory, is ignored: every log is read.
+  std::ofstream(o.listing_cache, std::ios::trunc) << "{broken";
+  EXPECT_EQ(make(o)->scan().summarized, 3u);
+  save_listing_cache(o.listing_cache, "/elsewhere", {{"local-1430917381534", {}}});
+  EXPECT_EQ(make(o)->scan().summarized, 3u);
+}
+
 TEST_F(HistoryServiceTest, CacheIsBoundedByMemory) {
   HistoryOptions o;
   o.cache_bytes = 1;  // room for nothing but the app being served
