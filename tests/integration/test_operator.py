@@ -466,6 +466,108 @@ def test_ui_service_goes_with_a_driver_that_ends_after_an_operator_restart(kube,
         assert second.stop() == 0, second.tail()
 
 
+def test_event_log_ship_sidecar(kube, tmp_path):
+    """With --ship-image, an app whose spark.eventLog.dir is s3a:// gets a native sidecar
+    (`sparkplane ship`) and writes its event logs to an emptyDir the sidecar shares; the API
+    server takes the pod as is, kwok runs it, and the app completes as any other. An app with a
+    local log dir gets nothing, and --event-log-dir serves an app that names no dir. The module's
+    operator (no --ship-image) is not watching this namespace."""
+    ns, ship_image = "op-ship", "sparkplane:ship-test"
+    create_namespace(kube, ns)
+    kube.api("POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
+             {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "spark"}})
+    op = Operator(kube, tmp_path / "operator.log", [ns], extra=[
+        "--ship-image", ship_image, "--event-log-dir", "s3://default-logs/spark",
+        "--s3-endpoint", "http://minio.minio:9000", "--s3-path-style"]).start()
+    try:
+        def event_log_conf(d=None):
+            conf = {"spark.eventLog.enabled": "true"}
+            if d:
+                conf["spark.eventLog.dir"] = d
+            return conf
+
+        shipped = spark_pi("shipped", sparkConf=event_log_conf("s3a://spark-logs/events"))
+        shipped["spec"]["driver"].update({
+            "serviceAccount": "spark",
+            "env": [{"name": "AWS_ACCESS_KEY_ID",
+                     "valueFrom": {"secretKeyRef": {"name": "s3", "key": "id"}}},
+                    {"name": "UNRELATED", "value": "x"}],
+            "envFrom": [{"secretRef": {"name": "s3-env"}}]})
+        apply(kube, ns, shipped)
+        apply(kube, ns, spark_pi("local", sparkConf=event_log_conf("file:///tmp/spark-events")))
+        apply(kube, ns, spark_pi("defaulted", sparkConf=event_log_conf()))
+
+        a = wait_state(kube, ns, "shipped", "RUNNING", timeout=60)
+        p = wait_pod(kube, ns, "shipped-driver", submission=a["status"]["submissionID"])
+        spec = p["spec"]
+        [side] = spec["initContainers"]
+        assert side["name"] == "spark-event-log-shipper" and side["image"] == ship_image
+        assert side["restartPolicy"] == "Always"
+        assert side["args"] == ["ship", "--from", "/var/spark-events", "--to",
+                                "s3://spark-logs/events", "--interval", "5s", "--state",
+                                "/var/spark-events/.sparkplane-ship.json", "--s3-path-style"]
+        assert side["env"] == [
+            {"name": "AWS_ENDPOINT_URL_S3", "value": "http://minio.minio:9000"},
+            {"name": "AWS_ACCESS_KEY_ID",
+             "valueFrom": {"secretKeyRef": {"name": "s3", "key": "id"}}}]
+        assert side["envFrom"] == [{"secretRef": {"name": "s3-env"}}]
+        sc = side["securityContext"]
+        assert sc["runAsNonRoot"] and sc["readOnlyRootFilesystem"]
+        assert sc["allowPrivilegeEscalation"] is False
+        assert sc["capabilities"] == {"drop": ["ALL"]}
+        assert sc["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert side["resources"]["requests"] == {"cpu": "10m", "memory": "32Mi"}
+        assert spec["serviceAccountName"] == "spark"
+        mount = {"name": "sparkplane-event-logs", "mountPath": "/var/spark-events"}
+        assert [m for m in side["volumeMounts"] if m["name"] == mount["name"]] == [mount]
+        [driver] = spec["containers"]
+        assert driver["name"] == "spark-kubernetes-driver"
+        assert [m for m in driver["volumeMounts"] if m["name"] == mount["name"]] == [mount]
+        assert {"name": "sparkplane-event-logs", "emptyDir": {}} in spec["volumes"]
+        # kwok ran the sidecar as kubelet runs a native sidecar: started, in the init statuses.
+        [side_status] = p["status"]["initContainerStatuses"]
+        assert side_status["name"] == "spark-event-log-shipper" and "running" in side_status["state"]
+
+        [cm] = [c for c in kube.api("GET", f"/api/v1/namespaces/{ns}/configmaps")["items"]
+                if ("Pod", "shipped-driver") in owners(c)]
+        props = cm["data"]["spark.properties"]
+        assert "spark.eventLog.dir=file\\:///var/spark-events" in props, props
+        assert "s3a" not in props
+
+        # The other two: a local dir left alone; no dir gets the operator's default.
+        local = wait_pod(kube, ns, "local-driver", phase=None)
+        assert "initContainers" not in local["spec"]
+        assert not any(v["name"] == "sparkplane-event-logs" for v in local["spec"]["volumes"])
+        defaulted = wait_pod(kube, ns, "defaulted-driver", phase=None)
+        assert defaulted["spec"]["initContainers"][0]["args"][4] == "s3://default-logs/spark"
+
+        # The driver ends while the sidecar still runs (kwok leaves it so): the app completes,
+        # read from the driver container alone.
+        finish(kube, ns, "shipped-driver", "succeeded")
+        a = wait_state(kube, ns, "shipped", "COMPLETED", timeout=30)
+        assert "errorMessage" not in a["status"]["applicationState"], a["status"]
+        done = pod(kube, ns, "shipped-driver")
+        assert done["status"]["phase"] == "Succeeded"
+        # The other two complete too.
+        for name in ("local", "defaulted"):
+            run_driver(kube, ns, name)
+            wait_state(kube, ns, name, "COMPLETED", timeout=30)
+    finally:
+        assert op.stop() == 0, op.tail()
+
+
+def test_operator_refuses_an_event_log_dir_it_cannot_ship(kube, tmp_path):
+    """--event-log-dir needs --ship-image and an s3:// location: a usage error (exit 2) at
+    start, not a silent default."""
+    for extra in (["--event-log-dir", "s3://b/p"],
+                  ["--ship-image", "sparkplane:x", "--event-log-dir", "/var/log/spark"]):
+        op = Operator(kube, tmp_path / "refused.log", ["op-ship-refused"], extra=extra)
+        op.start(wait_ready=False)
+        assert op.proc.wait(timeout=30) == 2, op.tail()
+        op.log.close()
+        assert "--event-log-dir" in op.tail(), op.tail()
+
+
 def test_failed_driver_is_retried_then_failed(kube, operator):
     ns, name = "op-retry", "failing"
     rec = Recorder(kube, ns)

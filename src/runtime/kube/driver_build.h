@@ -66,6 +66,8 @@ struct Build {
   std::string resource_type;  // spark.kubernetes.resource.type: java, python or r
   std::map<std::string, std::string> properties;     // spark.properties: conf + feature steps'
   std::map<std::string, std::string> driver_labels;  // Spark's driver labels: the Service selector
+  // s3://bucket/prefix the event-log ship sidecar uploads to; empty: no sidecar.
+  std::string ship_to;
 
   void warn(const std::string& message) { out.warnings.push_back(message); }
 };
@@ -83,6 +85,9 @@ void apply_batch_scheduler(Build& b);
 Json executor_pod_template(Build& b);
 // submission_conf.cc: the operator's spark-submit options and --conf pairs.
 Submission kubeflow_submission(Build& b);
+// event_log_shipper.cc: whether the event-log ship sidecar applies (b.ship_to), and if so the
+// driver's spark.eventLog.dir turned to its local directory in the submission's conf.
+void plan_event_log_shipper(Build& b);
 // spark_conf.cc: the SparkConf spark-submit makes of the submission (b.conf, b.resource_type) and
 // the driver's spark.properties (b.properties).
 void resolve_spark_conf(Build& b);
@@ -97,6 +102,10 @@ void driver_pod_template_volume(Build& b, Json& pod, Json& c);
 void driver_local_dirs(Build& b, Json& pod, Json& c);
 // pod_customizations.cc: the operator's webhook mutations of a driver or executor pod.
 void customize_pod(Json& pod, Build& b, Role role);
+// event_log_shipper.cc: the sidecar, its emptyDir and the driver container's mount of it, when
+// b.ship_to is set; run on the customized driver pod, so that names taken by the application's
+// own volumes and containers are seen (an error).
+void add_event_log_shipper(Build& b, Json& pod);
 // driver_services.cc: the headless driver Service; the UI Service and Ingress; the Services and
 // Ingresses of driverIngressOptions.
 Json driver_service(Build& b);

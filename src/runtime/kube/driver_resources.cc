@@ -60,9 +60,11 @@ DriverResources build_driver_resources(const api::SparkApplication& app,
 
   b.executor_template = detail::executor_pod_template(b);
   detail::kubeflow_submission(b);
+  detail::plan_event_log_shipper(b);
   detail::resolve_spark_conf(b);
   out.driver_pod = detail::spark_driver_pod(b);
   detail::customize_pod(out.driver_pod, b, detail::Role::kDriver);
+  detail::add_event_log_shipper(b, out.driver_pod);
   out.service = detail::driver_service(b);
   out.spark_properties = b.properties;
 

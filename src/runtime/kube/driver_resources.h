@@ -25,6 +25,23 @@
 
 namespace sp::kube {
 
+// The operator's event-log ship sidecar (--ship-image and its flags): an application whose event
+// logs go to S3 gets them written to an emptyDir by its driver and uploaded by `sparkplane ship` in
+// a native sidecar, so a stock Spark image (no Hadoop S3A jars) will do.
+struct EventLogShipOptions {
+  // The sparkplane image the sidecar runs (its entrypoint is sparkplane). Empty: never a sidecar.
+  std::string image;
+  // s3://bucket/prefix (or s3a://) for applications that enable event logs but name no
+  // spark.eventLog.dir. Empty: such applications keep Spark's default.
+  std::string default_dir;
+  // The sidecar's AWS_ENDPOINT_URL_S3, AWS_REGION and AWS_CA_BUNDLE (a path in the ship image),
+  // defaults that an application's own driver env replaces; empty ones are left out.
+  std::string s3_endpoint;
+  std::string s3_region;
+  std::string s3_ca_file;
+  bool s3_path_style = false;  // --s3-path-style for the sidecar
+};
+
 struct DriverOptions {
   // spark.master: how the driver reaches the API server (the Kubeflow operator passes
   // k8s://https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT).
@@ -45,6 +62,8 @@ struct DriverOptions {
   std::string ingress_class_name;
   // spark.app.submitTime (ms since the epoch) as spark-submit records it; 0 leaves it out.
   int64_t submit_time_ms = 0;
+  // The event-log ship sidecar; off unless ship.image is set.
+  EventLogShipOptions ship;
 };
 
 struct DriverResources {

@@ -107,6 +107,37 @@ TEST(KubeDriverObservation, ExecutorsAndTheirApplicationId) {
   EXPECT_EQ(failed.executor_state.at("exec-2"), "COMPLETED");
 }
 
+TEST(KubeDriverObservation, NativeSidecarsAreNotTheDriver) {
+  // The event-log ship sidecar is an init container (restartPolicy Always): its status is in
+  // status.initContainerStatuses, which no reading of the driver looks at.
+  auto with_sidecar = [](Json p, Json sidecar_status) {
+    p["status"]["initContainerStatuses"] = Json::array({std::move(sidecar_status)});
+    return p;
+  };
+  // Driver running, sidecar crashed (kubelet restarts it): still running.
+  EXPECT_EQ(driver_phase(with_sidecar(pod("Running", {running("spark-kubernetes-driver")}),
+                                      terminated("spark-event-log-shipper", 1, "Error"))),
+            DriverPhase::kRunning);
+  // Driver done, sidecar still shipping the last log: done, with the driver's exit code.
+  auto obs = observe_pods(
+      with_sidecar(pod("Succeeded", {terminated("spark-kubernetes-driver", 0, "Completed")}),
+                   running("spark-event-log-shipper")),
+      {}, {});
+  EXPECT_EQ(obs.phase, DriverPhase::kSucceeded);
+  EXPECT_EQ(obs.exit_code, 0);
+  // Driver failed, sidecar ended cleanly on SIGTERM: failed, with the driver's message.
+  auto failed =
+      observe_pods(with_sidecar(pod("Failed", {terminated("spark-kubernetes-driver", 1, "Error")}),
+                                terminated("spark-event-log-shipper", 0, "Completed")),
+                   {}, {});
+  EXPECT_EQ(failed.phase, DriverPhase::kFailed);
+  EXPECT_EQ(failed.message, "driver container failed with ExitCode: 1, Reason: Error");
+  // A template-renamed driver is still "the only container" beside a native sidecar.
+  EXPECT_EQ(driver_phase(with_sidecar(pod("Running", {terminated("main", 3, "Error")}),
+                                      running("spark-event-log-shipper"))),
+            DriverPhase::kFailed);
+}
+
 TEST(KubeDriverObservation, ExecutorStates) {
   EXPECT_EQ(executor_state(pod("Pending")), "PENDING");
   EXPECT_EQ(executor_state(pod("Running")), "RUNNING");
