@@ -50,7 +50,7 @@ bool named(const Json& pod, const char* list, const std::string& name) {
   const Json* items = json_at(pod, std::string("spec.") + list);
   if (items == nullptr || !items->is_array()) return false;
   for (const auto& e : *items) {
-    if (e.is_object() && e.value("name", "") == name) return true;
+    if (e.is_object() && string_at(e, "name") == name) return true;
   }
   return false;
 }
@@ -63,7 +63,7 @@ Json shipper_env(const EventLogShipOptions& o, const Json& driver) {
   std::set<std::string> app_names;
   if (driver.contains("env") && driver["env"].is_array()) {
     for (const auto& e : driver["env"]) {
-      const std::string name = e.value("name", "");
+      const std::string name = string_at(e, "name");
       if (!name.starts_with("AWS_")) continue;
       copied.push_back(e);
       app_names.insert(name);
@@ -149,8 +149,8 @@ void add_event_log_shipper(Build& b, Json& pod) {
   }
   if (driver.contains("volumeMounts") && driver["volumeMounts"].is_array()) {
     for (const auto& m : driver["volumeMounts"]) {
-      if (m.value("mountPath", "") == kShipDir) {
-        throw Invalid(std::string("spec.driver.volumeMounts: ") + m.value("name", "") + ": " +
+      if (string_at(m, "mountPath") == kShipDir) {
+        throw Invalid(std::string("spec.driver.volumeMounts: ") + string_at(m, "name") + ": " +
                       kShipDir +
                       " is where the event-log ship sidecar reads the driver's event logs; "
                       "mount the volume elsewhere");
