@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark, side by side with its peer, printing ratios.
-#   bench/run.sh [BUILD_DIR]    BENCH=control|history|operator to run one of them
+#   bench/run.sh [BUILD_DIR]    BENCH=control|history|s3|operator to run one of them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD="${1:-build}"
@@ -8,7 +8,8 @@ VENV="${VENV:-$HOME/.cache/sparkplane/venv}"
 case "${BENCH:-all}" in
   all | control) "$VENV/bin/python" bench/control_plane_overhead.py --bin "$BUILD/sparkplane" ;;&
   all | history) "$VENV/bin/python" bench/history_server.py --bin "$BUILD/sparkplane" ;;&
+  all | s3) "$VENV/bin/python" bench/s3_history.py --bin "$BUILD/sparkplane" ;;&
   all | operator) "$VENV/bin/python" bench/kube_operator.py --bin "$BUILD/sparkplane" ;;
-  control | history) ;;
-  *) echo "bench: unknown BENCH=${BENCH} (control, history, operator)" >&2; exit 2 ;;
+  control | history | s3) ;;
+  *) echo "bench: unknown BENCH=${BENCH} (control, history, s3, operator)" >&2; exit 2 ;;
 esac
