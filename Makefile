@@ -7,7 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down minio-deps minio-up minio-down
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down minio-deps minio-up minio-down browser-deps
 
 all: build
 
@@ -34,7 +34,7 @@ test: build-asan format-check unit-test integration-test
 unit-test: build-asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 120
 
-integration-test: build-asan cluster-deps minio-deps
+integration-test: build-asan cluster-deps minio-deps browser-deps
 	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration
 
 # libFuzzer targets (tests/fuzz/*_fuzz.cc) with clang++, each run FUZZ_SECONDS (default 60).
@@ -72,6 +72,10 @@ cluster-down:
 # source into SPARKPLANE_CACHE; see scripts/minio/build.sh.
 minio-deps:
 	@./scripts/minio/build.sh
+
+# playwright-core from npm into ~/.cache/sparkplane, for the browser tests (Debian's chromium).
+browser-deps: deps
+	scripts/browser/install.sh
 
 minio-up: minio-deps
 	@./scripts/minio/up.sh .minio spark-logs

@@ -36,9 +36,23 @@ file(GLOB SP_KUBE_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/runtime/kube/*.c
 add_library(sp_runtime_kube STATIC ${SP_KUBE_SRC} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
 target_link_libraries(sp_runtime_kube PUBLIC sp_controller sp_common PkgConfig::ZSTD)
 
+# The web UI: src/ui/assets as bytes in a generated source (cmake/embed_assets.cmake).
+file(GLOB_RECURSE SP_UI_ASSETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/ui/assets/*)
+set(SP_UI_ASSETS_CC ${CMAKE_BINARY_DIR}/generated/ui_assets_data.cc)
+add_custom_command(
+  OUTPUT ${SP_UI_ASSETS_CC}
+  COMMAND ${CMAKE_COMMAND} -DASSETS_DIR=${CMAKE_SOURCE_DIR}/src/ui/assets -DOUT=${SP_UI_ASSETS_CC}
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
+  DEPENDS ${SP_UI_ASSETS} ${CMAKE_SOURCE_DIR}/cmake/embed_assets.cmake
+  COMMENT "Embedding the web UI assets")
+file(GLOB SP_UI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/ui/*.cc)
+add_library(sp_ui STATIC ${SP_UI_SRC} ${SP_UI_ASSETS_CC})
+target_include_directories(sp_ui PUBLIC ${CMAKE_SOURCE_DIR}/src)
+target_link_libraries(sp_ui PUBLIC PkgConfig::HTTPLIB)
+
 file(GLOB SP_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.cc)
 add_executable(sparkplane ${SP_CLI_SRC})
-target_link_libraries(sparkplane PRIVATE sp_runtime_local sp_runtime_kube sp_history CLI11::CLI11)
+target_link_libraries(sparkplane PRIVATE sp_runtime_local sp_runtime_kube sp_history sp_ui CLI11::CLI11)
 if(TARGET PkgConfig::JEMALLOC)
   target_link_libraries(sparkplane PRIVATE PkgConfig::JEMALLOC)
 endif()
@@ -48,7 +62,7 @@ if(SPARKPLANE_TESTS)
   find_package(GTest REQUIRED)
   file(GLOB_RECURSE SP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/*.cc)
   add_executable(unit_tests ${SP_UNIT_TESTS})
-  target_link_libraries(unit_tests PRIVATE sp_runtime_local sp_runtime_kube sp_history GTest::gtest GTest::gtest_main GTest::gmock)
+  target_link_libraries(unit_tests PRIVATE sp_runtime_local sp_runtime_kube sp_history sp_ui GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(unit_tests PRIVATE SPARKPLANE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   include(GoogleTest)
   gtest_discover_tests(unit_tests DISCOVERY_TIMEOUT 60)

@@ -19,6 +19,7 @@ APT_PACKAGES=(
   libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-venv procps curl wrk
+  chromium nodejs
   clang libclang-rt-14-dev
 )
 

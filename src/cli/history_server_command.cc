@@ -16,6 +16,7 @@
 #include "history/history_http.h"
 #include "history/history_service.h"
 #include "storage/location.h"
+#include "ui/ui_http.h"
 
 namespace sp::cli {
 namespace {
@@ -82,6 +83,7 @@ void run_history_server(const HistoryFlags& f) {
   httplib::Server http;
   configure_http_server(http, f.threads);
   history::mount_history(http, service, {f.user_header, f.groups_header});
+  ui::mount_ui(http);
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });

@@ -27,6 +27,7 @@
 #include "runtime/local/sqlite_store.h"
 #include "storage/local_store.h"
 #include "storage/location.h"
+#include "ui/ui_http.h"
 
 namespace sp::cli {
 namespace {
@@ -123,6 +124,7 @@ void run_up(const UpOptions& o) {
   ho.listing_cache = state / "history-listing.json";
   history::HistoryService history(history_store, "", ho);
   history::mount_history(server.http(), history, {});
+  ui::mount_ui(server.http());
   history.start();
   if (ship_loop) ship_loop->start();
 
