@@ -1,0 +1,78 @@
+// One application: its tabs (jobs, stages, executors) under #/apps/<id>[/<attempt>]/<tab>.
+import { api } from "./api.js";
+import { appApiPath, el, fmtBytes, fmtDuration, fmtTime, route, span, state } from "./dom.js";
+import { table } from "./table.js";
+
+function appTabs(appPath, current) {
+  const tabs = [["jobs", "Jobs"], ["stages", "Stages"], ["executors", "Executors"]];
+  return el("nav", { class: "tabs", "aria-label": "Application" }, tabs.map(([tab, label]) =>
+    el("a", { href: route("apps", ...appPath, tab),
+              "aria-current": tab === current ? "page" : null }, label)));
+}
+
+async function jobsPage(appPath) {
+  const jobs = await api(`${appApiPath(appPath)}/jobs`);
+  return table([
+    { label: "Job Id", num: true, value: (j) => j.jobId, cell: (j) => j.jobId },
+    { label: "Description", value: (j) => j.name ?? "", cell: (j) => j.description ?? j.name ?? "" },
+    { label: "Submitted", value: (j) => String(j.submissionTime ?? ""), cell: (j) => fmtTime(j.submissionTime) },
+    { label: "Duration", num: true, value: (j) => span(j.submissionTime, j.completionTime),
+      cell: (j) => fmtDuration(span(j.submissionTime, j.completionTime)) },
+    { label: "Stages", num: true, value: (j) => j.numCompletedStages,
+      cell: (j) => `${j.numCompletedStages}/${j.stageIds.length}` + (j.numSkippedStages ? ` (${j.numSkippedStages} skipped)` : "") },
+    { label: "Tasks", num: true, value: (j) => j.numCompletedTasks,
+      cell: (j) => `${j.numCompletedTasks}/${j.numTasks}` + (j.numFailedTasks ? ` (${j.numFailedTasks} failed)` : "") },
+    { label: "Status", value: (j) => j.status, cell: (j) => state(j.status) },
+  ], jobs, { sortBy: 0, descending: true });
+}
+
+async function stagesPage(appPath) {
+  const stages = await api(`${appApiPath(appPath)}/stages`);
+  return table([
+    { label: "Stage Id", num: true, value: (s) => s.stageId * 1000 + s.attemptId,
+      cell: (s) => (s.attemptId ? `${s.stageId} (retry ${s.attemptId})` : s.stageId) },
+    { label: "Description", value: (s) => s.name ?? "", cell: (s) => s.description ?? s.name ?? "" },
+    { label: "Submitted", value: (s) => String(s.submissionTime ?? ""), cell: (s) => fmtTime(s.submissionTime) },
+    { label: "Duration", num: true, value: (s) => span(s.firstTaskLaunchedTime ?? s.submissionTime, s.completionTime) ?? -1,
+      cell: (s) => fmtDuration(span(s.firstTaskLaunchedTime ?? s.submissionTime, s.completionTime)) },
+    { label: "Tasks", num: true, value: (s) => s.numTasks, cell: (s) => `${s.numCompleteTasks}/${s.numTasks}` + (s.numFailedTasks ? ` (${s.numFailedTasks} failed)` : "") },
+    { label: "Input", num: true, value: (s) => s.inputBytes, cell: (s) => fmtBytes(s.inputBytes) },
+    { label: "Output", num: true, value: (s) => s.outputBytes, cell: (s) => fmtBytes(s.outputBytes) },
+    { label: "Shuffle Read", num: true, value: (s) => s.shuffleReadBytes, cell: (s) => fmtBytes(s.shuffleReadBytes) },
+    { label: "Shuffle Write", num: true, value: (s) => s.shuffleWriteBytes, cell: (s) => fmtBytes(s.shuffleWriteBytes) },
+    { label: "Status", value: (s) => s.status, cell: (s) => state(s.status) },
+  ], stages, { sortBy: 0, descending: true });
+}
+
+async function executorsPage(appPath) {
+  const execs = await api(`${appApiPath(appPath)}/allexecutors`);
+  return table([
+    { label: "Executor ID", value: (e) => (e.id === "driver" ? -1 : Number(e.id)), cell: (e) => e.id },
+    { label: "Address", value: (e) => e.hostPort ?? "", cell: (e) => e.hostPort ?? "" },
+    { label: "Status", value: (e) => (e.isActive ? 1 : 0), cell: (e) => (e.isActive ? "Active" : "Dead") },
+    { label: "Cores", num: true, value: (e) => e.totalCores, cell: (e) => e.totalCores },
+    { label: "Storage Memory", num: true, value: (e) => e.memoryUsed,
+      cell: (e) => `${fmtBytes(e.memoryUsed)} / ${fmtBytes(e.maxMemory)}` },
+    { label: "Failed Tasks", num: true, value: (e) => e.failedTasks, cell: (e) => e.failedTasks },
+    { label: "Complete Tasks", num: true, value: (e) => e.completedTasks, cell: (e) => e.completedTasks },
+    { label: "Task Time (GC Time)", num: true, value: (e) => e.totalDuration,
+      cell: (e) => `${fmtDuration(e.totalDuration)} (${fmtDuration(e.totalGCTime)})` },
+    { label: "Input", num: true, value: (e) => e.totalInputBytes, cell: (e) => fmtBytes(e.totalInputBytes) },
+    { label: "Shuffle Read", num: true, value: (e) => e.totalShuffleRead, cell: (e) => fmtBytes(e.totalShuffleRead) },
+    { label: "Shuffle Write", num: true, value: (e) => e.totalShuffleWrite, cell: (e) => fmtBytes(e.totalShuffleWrite) },
+  ], execs, { sortBy: 0 });
+}
+
+export const APP_PAGES = { jobs: jobsPage, stages: stagesPage, executors: executorsPage };
+
+export async function appPage(parts, setCrumbs) {
+  // #/apps/<id>/<tab> or #/apps/<id>/<attempt>/<tab>
+  const tab = parts[parts.length - 1] in APP_PAGES ? parts.pop() : "jobs";
+  const appPath = parts;
+  const apps = await api(`applications/${encodeURIComponent(appPath[0])}`);
+  setCrumbs([[route("apps", ...appPath, "jobs"), `${apps.name} (${appPath.join(" / ")})`]]);
+  const content = await APP_PAGES[tab](appPath);
+  return [el("h1", {}, apps.name ?? appPath[0]), appTabs(appPath, tab), content];
+}
+
+
