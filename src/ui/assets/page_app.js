@@ -1,10 +1,16 @@
 // One application: its tabs (jobs, stages, executors) under #/apps/<id>[/<attempt>]/<tab>.
 import { api } from "./api.js";
-import { appApiPath, el, fmtBytes, fmtDuration, fmtTime, route, span, state } from "./dom.js";
+import { appApiPath, el, fmtBytes, fmtDuration, fmtTime, link, route, span, state } from "./dom.js";
+import { jobPage } from "./page_job.js";
+import { stagePage } from "./page_stage.js";
+import { environmentPage } from "./page_environment.js";
+import { sqlPage } from "./page_sql.js";
+import { storagePage } from "./page_storage.js";
 import { table } from "./table.js";
 
 function appTabs(appPath, current) {
-  const tabs = [["jobs", "Jobs"], ["stages", "Stages"], ["executors", "Executors"]];
+  const tabs = [["jobs", "Jobs"], ["stages", "Stages"], ["storage", "Storage"],
+                ["environment", "Environment"], ["executors", "Executors"], ["sql", "SQL"]];
   return el("nav", { class: "tabs", "aria-label": "Application" }, tabs.map(([tab, label]) =>
     el("a", { href: route("apps", ...appPath, tab),
               "aria-current": tab === current ? "page" : null }, label)));
@@ -13,7 +19,8 @@ function appTabs(appPath, current) {
 async function jobsPage(appPath) {
   const jobs = await api(`${appApiPath(appPath)}/jobs`);
   return table([
-    { label: "Job Id", num: true, value: (j) => j.jobId, cell: (j) => j.jobId },
+    { label: "Job Id", num: true, value: (j) => j.jobId,
+      cell: (j) => link(route("apps", ...appPath, "jobs", j.jobId), j.jobId) },
     { label: "Description", value: (j) => j.name ?? "", cell: (j) => j.description ?? j.name ?? "" },
     { label: "Submitted", value: (j) => String(j.submissionTime ?? ""), cell: (j) => fmtTime(j.submissionTime) },
     { label: "Duration", num: true, value: (j) => span(j.submissionTime, j.completionTime),
@@ -27,10 +34,15 @@ async function jobsPage(appPath) {
 }
 
 async function stagesPage(appPath) {
-  const stages = await api(`${appApiPath(appPath)}/stages`);
+  return stagesTable(appPath, await api(`${appApiPath(appPath)}/stages`));
+}
+
+// Also the job page's table of its stages.
+export function stagesTable(appPath, stages) {
   return table([
     { label: "Stage Id", num: true, value: (s) => s.stageId * 1000 + s.attemptId,
-      cell: (s) => (s.attemptId ? `${s.stageId} (retry ${s.attemptId})` : s.stageId) },
+      cell: (s) => link(route("apps", ...appPath, "stages", s.stageId, s.attemptId),
+                        s.attemptId ? `${s.stageId} (retry ${s.attemptId})` : String(s.stageId)) },
     { label: "Description", value: (s) => s.name ?? "", cell: (s) => s.description ?? s.name ?? "" },
     { label: "Submitted", value: (s) => String(s.submissionTime ?? ""), cell: (s) => fmtTime(s.submissionTime) },
     { label: "Duration", num: true, value: (s) => span(s.firstTaskLaunchedTime ?? s.submissionTime, s.completionTime) ?? -1,
@@ -63,15 +75,22 @@ async function executorsPage(appPath) {
   ], execs, { sortBy: 0 });
 }
 
-export const APP_PAGES = { jobs: jobsPage, stages: stagesPage, executors: executorsPage };
+export const APP_PAGES = { jobs: jobsPage, stages: stagesPage, executors: executorsPage,
+                           storage: storagePage, environment: environmentPage, sql: sqlPage };
+
+// Pages under a tab: #/apps/<id>[/<attempt>]/jobs/<jobId>, .../stages/<stageId>/<attempt>.
+const DETAIL_PAGES = { jobs: jobPage, stages: stagePage, storage: storagePage, sql: sqlPage };
 
 export async function appPage(parts, setCrumbs) {
-  // #/apps/<id>/<tab> or #/apps/<id>/<attempt>/<tab>
-  const tab = parts[parts.length - 1] in APP_PAGES ? parts.pop() : "jobs";
-  const appPath = parts;
+  // #/apps/<id>[/<attempt>]/<tab>[/<detail>...]
+  const at = parts.findIndex((p, i) => i > 0 && p in APP_PAGES);
+  const tab = at < 0 ? "jobs" : parts[at];
+  const appPath = at < 0 ? parts : parts.slice(0, at);
+  const detail = at < 0 ? [] : parts.slice(at + 1);
   const apps = await api(`applications/${encodeURIComponent(appPath[0])}`);
   setCrumbs([[route("apps", ...appPath, "jobs"), `${apps.name} (${appPath.join(" / ")})`]]);
-  const content = await APP_PAGES[tab](appPath);
+  const content = detail.length && DETAIL_PAGES[tab]
+    ? await DETAIL_PAGES[tab](appPath, detail) : await APP_PAGES[tab](appPath);
   return [el("h1", {}, apps.name ?? appPath[0]), appTabs(appPath, tab), content];
 }
 
