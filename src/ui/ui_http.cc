@@ -36,7 +36,13 @@ const Asset* find_asset(std::string_view path) {
   return nullptr;
 }
 
-void mount_ui(httplib::Server& server) {
+void mount_ui(httplib::Server& server, UiOptions options) {
+  const std::string config =
+      std::string("{\"controlPlane\":") + (options.control_plane ? "true" : "false") + "}";
+  server.Get("/ui-config.json", [config](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(config, "application/json");
+  });
   server.Get("/", [](const httplib::Request& req, httplib::Response& res) {
     serve(*find_asset("index.html"), req, res);
   });

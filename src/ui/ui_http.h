@@ -10,6 +10,11 @@ class Server;
 
 namespace sp::ui {
 
-void mount_ui(httplib::Server& server);
+struct UiOptions {
+  bool control_plane = false;  // the server also has the control plane's API (`sparkplane up`)
+};
+
+// Also serves "/ui-config.json": what the page should offer on this server.
+void mount_ui(httplib::Server& server, UiOptions options = {});
 
 }  // namespace sp::ui

@@ -137,7 +137,8 @@ async function waitPosition(page, before) {
   // A generated stage of 120 tasks: three pages.
   if (process.env.BIG_APP) {
     await page.goto(BASE + `#/apps/${process.env.BIG_APP}/stages/0/0`);
-    await page.waitForSelector(`${TASKS} tbody tr`);
+    // The page before was a stage page too: wait for this one's tasks, not that one's.
+    await page.waitForFunction((sel) => document.querySelector(`${sel} .position`)?.textContent.endsWith("of 120"), TASKS);
     pos = await position(page);
     check(pos === "1–50 of 120", `the big stage's first page (${pos})`);
     for (const want of ["51–100 of 120", "101–120 of 120"]) {

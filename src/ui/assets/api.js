@@ -1,8 +1,29 @@
-// Spark's history REST API, found relative to the page (so a proxy's path prefix works).
+// The APIs the pages read, found relative to the page (so a proxy's path prefix works): Spark's
+// history REST API (api/v1/...) and, under `sparkplane up`, the control plane's
+// Kubernetes-style API (apis/sparkoperator.k8s.io/v1beta2/...).
 
-export async function api(path) {
-  const r = await fetch("api/v1/" + path, { headers: { Accept: "application/json" } });
-  if (!r.ok) throw new Error(`${r.status}: ${(await r.text()).slice(0, 300)}`);
-  return r.json();
+async function get(path, accept) {
+  const r = await fetch(path, { headers: { Accept: accept } });
+  if (!r.ok) {
+    const err = new Error(`${r.status}: ${(await r.text()).slice(0, 300)}`);
+    err.status = r.status;
+    throw err;
+  }
+  return r;
 }
 
+// A history API answer: api("applications") reads api/v1/applications.
+export async function api(path) {
+  return (await get("api/v1/" + path, "application/json")).json();
+}
+
+// Any JSON answer by its path from the server's root, without the leading "/".
+export async function getJson(path) {
+  return (await get(path, "application/json")).json();
+}
+
+// A text answer and its headers (driver logs).
+export async function getText(path) {
+  const r = await get(path, "text/plain");
+  return { text: await r.text(), headers: r.headers };
+}

@@ -7,9 +7,11 @@
 import { el, link } from "./dom.js";
 import { appPage } from "./page_app.js";
 import { applicationsPage } from "./page_applications.js";
+import { controlAppPage, controlPage, hasControlPlane } from "./page_control.js";
 
 const main = document.getElementById("main");
 const crumbs = document.getElementById("crumbs");
+const sections = document.getElementById("sections");
 
 function setCrumbs(items) {
   crumbs.replaceChildren(...items.map(([hash, text]) => link(hash, text)));
@@ -17,13 +19,18 @@ function setCrumbs(items) {
 
 // ---- Router -------------------------------------------------------------------------------
 
+async function page(parts) {
+  if (parts[0] === "apps" && parts.length > 1) return appPage(parts.slice(1), setCrumbs);
+  if (parts[0] === "control" && parts.length === 3) return controlAppPage(parts[1], parts[2]);
+  if (parts[0] === "control") return controlPage();
+  return applicationsPage();
+}
+
 async function render() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   try {
     setCrumbs([]);
-    const nodes = parts[0] === "apps" && parts.length > 1
-      ? await appPage(parts.slice(1), setCrumbs)
-      : await applicationsPage();
+    const nodes = await page(parts);
     main.replaceChildren(...nodes);
     document.title = `${main.querySelector("h1")?.textContent ?? ""} - sparkplane`;
   } catch (e) {
@@ -31,5 +38,13 @@ async function render() {
   }
 }
 
+// The sections this server has: the history always, the control plane under `sparkplane up`.
+async function showSections() {
+  const links = [link("#/", "History")];
+  if (await hasControlPlane()) links.push(link("#/control", "Control plane"));
+  sections.replaceChildren(...links);
+}
+
 window.addEventListener("hashchange", render);
+showSections();
 render();

@@ -1,0 +1,79 @@
+// The control plane's pages in a real browser (Debian's chromium through playwright-core)
+// against `sparkplane up` running a real Spark application (tests/integration/apps/slow.py,
+// named APP_NAME): the list shows it running, its page shows its state history and follows
+// its driver's stdout live (the last line arrives without a reload), then links to its history.
+//   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=... APP_NAME=... SCREENSHOTS=DIR node control_ui.cjs
+const path = require("path");
+const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+
+const BASE = process.env.BASE_URL;
+const NAME = process.env.APP_NAME;
+const SHOTS = process.env.SCREENSHOTS;
+const problems = [];
+
+function check(ok, what) {
+  if (!ok) problems.push(what);
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
+                                          args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("dialog", async (d) => {
+    problems.push(`a dialog opened: ${d.message()}`);
+    await d.dismiss();
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+
+  await page.goto(BASE);
+  await page.locator("nav#sections a", { hasText: "Control plane" }).click();
+  await page.waitForSelector("main table tbody tr");
+  const row = page.locator("main table tbody tr", { hasText: NAME });
+  check(await row.count() === 1, "the list shows the application");
+  check((await row.textContent()).includes("RUNNING"), "it is running");
+  await page.screenshot({ path: path.join(SHOTS, "control.png"), fullPage: true });
+
+  await row.locator("a", { hasText: NAME }).click();
+  await page.waitForSelector("main pre.log");
+  const history = await page.locator("main table").first().textContent();
+  check(history.includes("SparkApplicationSubmitted"), "the state history lists the submission");
+  // The driver's stdout, followed: its first line, then its last one, without a reload.
+  await page.waitForFunction(() => document.querySelector("pre.log")?.textContent.includes("sum 45"),
+                             null, { timeout: 120000 });
+  check(true, "the driver's first line is shown");
+  await page.waitForFunction(() => document.querySelector("pre.log")?.textContent.includes("slow app done"),
+                             null, { timeout: 120000 });
+  check(true, "its last line arrives while the page is open");
+  await page.waitForFunction(() => document.querySelector("main .controls span")?.textContent === "the driver has ended",
+                             null, { timeout: 60000 });
+  check(true, "the page says when the driver has ended");
+  await page.screenshot({ path: path.join(SHOTS, "control_app.png"), fullPage: true });
+
+  // Once completed, the app links to its history.
+  let linked = false;
+  for (let i = 0; i < 60 && !linked; i++) {
+    await page.reload();
+    await page.waitForSelector("main dl.fields");
+    const text = await page.locator("main dl.fields").textContent();
+    linked = text.includes("COMPLETED") && (await page.locator("main dl.fields a").count()) === 1;
+    if (!linked) await page.waitForTimeout(1000);
+  }
+  check(linked, "the completed app links to its history");
+  await page.locator("main dl.fields a").click();
+  await page.waitForSelector("main nav.tabs");
+  await page.waitForSelector("main table tbody tr");
+  check(await page.locator("main table tbody tr").count() > 0, "its history lists its jobs");
+
+  await browser.close();
+  if (problems.length) {
+    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
+    process.exit(1);
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
