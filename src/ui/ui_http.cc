@@ -2,8 +2,11 @@
 
 #include <httplib.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 
+#include "common/files.h"
 #include "ui/ui_assets.h"
 
 namespace sp::ui {
@@ -19,12 +22,44 @@ void serve(const Asset& a, const httplib::Request& req, httplib::Response& res) 
   res.set_header("Referrer-Policy", "no-referrer");
   // Revalidated each time (the names carry no hash): a 304 when unchanged.
   res.set_header("Cache-Control", "no-cache");
+  if (a.etag.empty()) {  // read from SPARKPLANE_UI_DIR: no ETag
+    res.set_content(a.body.data(), a.body.size(), std::string(a.content_type));
+    return;
+  }
   res.set_header("ETag", std::string(a.etag));
   if (req.get_header_value("If-None-Match") == a.etag) {
     res.status = 304;
     return;
   }
   res.set_content(a.body.data(), a.body.size(), std::string(a.content_type));
+}
+
+std::string_view content_type_of(std::string_view name) {
+  auto ends = [name](std::string_view ext) { return name.ends_with(ext); };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  return "";
+}
+
+// Serves `name` from the directory SPARKPLANE_UI_DIR names, when set (for working on the UI
+// without rebuilding: edit src/ui/assets, reload the page), else from the binary.
+bool serve_named(const std::string& name, const httplib::Request& req, httplib::Response& res) {
+  static const char* dir = std::getenv("SPARKPLANE_UI_DIR");
+  if (dir != nullptr && *dir != '\0') {
+    const std::string_view type = content_type_of(name);
+    // Names are [A-Za-z0-9_.-]+ (the route's pattern); none may start with a dot.
+    std::optional<std::string> body;
+    if (!type.empty() && name.front() != '.') body = read_small_file(std::string(dir) + "/" + name);
+    if (!body) return false;
+    serve(Asset{name, type, "", *body}, req, res);
+    return true;
+  }
+  const Asset* a = find_asset(name);
+  if (a == nullptr) return false;
+  serve(*a, req, res);
+  return true;
 }
 
 }  // namespace
@@ -44,17 +79,15 @@ void mount_ui(httplib::Server& server, UiOptions options) {
     res.set_content(config, "application/json");
   });
   server.Get("/", [](const httplib::Request& req, httplib::Response& res) {
-    serve(*find_asset("index.html"), req, res);
+    serve_named("index.html", req, res);
   });
   server.Get(R"(/static/([A-Za-z0-9_.-]+))",
              [](const httplib::Request& req, httplib::Response& res) {
-               const Asset* a = find_asset(req.matches[1].str());
-               if (a == nullptr || a->path == "index.html") {
+               const std::string name = req.matches[1].str();
+               if (name == "index.html" || !serve_named(name, req, res)) {
                  res.status = 404;
                  res.set_content("no such file", "text/plain");
-                 return;
                }
-               serve(*a, req, res);
              });
 }
 

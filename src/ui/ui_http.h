@@ -2,6 +2,8 @@
 // under "/static/". The page finds the APIs relative to its own address, so it works behind a
 // proxy's path prefix. Every answer forbids inline scripts and anything from another origin
 // (Content-Security-Policy), so a value that slipped past escaping still could not run.
+// SPARKPLANE_UI_DIR=<dir> serves the files from that directory instead of the binary, for
+// working on the UI without rebuilding.
 #pragma once
 
 namespace httplib {
