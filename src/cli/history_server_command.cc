@@ -10,6 +10,7 @@
 #include "cli/duration_flag.h"
 #include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
+#include "common/error.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/quantity.h"
@@ -38,6 +39,7 @@ struct HistoryFlags {
   int threads = 64;  // httplib holds a thread per keep-alive connection
   storage::S3Settings s3;
   std::string store_path;
+  std::string ui_base_path;
   std::string log_level = "info";
 };
 
@@ -82,8 +84,14 @@ void run_history_server(const HistoryFlags& f) {
   history::HistoryService service(store, "", o);
   httplib::Server http;
   configure_http_server(http, f.threads);
-  history::mount_history(http, service, {f.user_header, f.groups_header});
-  ui::mount_ui(http);
+  std::string base_path;
+  try {
+    base_path = ui::normalize_base_path(f.ui_base_path);
+  } catch (const Error& e) {
+    throw CliError(kExitUsage, std::string("--ui-base-path: ") + e.what());
+  }
+  history::mount_history(http, service, {f.user_header, f.groups_header, base_path});
+  ui::mount_ui(http, {.control_plane = false, .base_path = base_path});
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });
@@ -135,6 +143,9 @@ void add_history_server_command(CLI::App& app) {
   cmd->add_option("--store-path", f->store_path,
                   "local directory where the listing is kept between runs, so that a restart "
                   "reads only new and changed logs (spark.history.store.path)");
+  cmd->add_option("--ui-base-path", f->ui_base_path,
+                  "also serve the UI and the API under this path prefix, for a proxy or ingress "
+                  "that passes its prefix on (one that strips it needs nothing)");
   cmd->add_option("--threads", f->threads, "HTTP worker threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

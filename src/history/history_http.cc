@@ -19,10 +19,11 @@ Viewer viewer_of(const httplib::Request& req, const HttpOptions& opt) {
 
 // The raw path after /api/v1/ (still percent-encoded: ids are decoded segment by segment, so
 // an encoded "/" stays inside its segment).
-std::string api_path_of(const httplib::Request& req) {
+std::string api_path_of(const httplib::Request& req, const std::string& base_path) {
   std::string target = req.target.empty() ? req.path : req.target;
   const auto q = target.find('?');
   if (q != std::string::npos) target.resize(q);
+  if (!base_path.empty() && target.starts_with(base_path + "/")) target.erase(0, base_path.size());
   return target.size() > kApiPrefix.size() ? target.substr(kApiPrefix.size()) : std::string();
 }
 
@@ -40,33 +41,37 @@ void send(httplib::Response& res, Answer a) {
 }  // namespace
 
 void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options) {
-  server.Get(
-      R"(/api/v1/(applications|version)(/.*)?)",
-      [&service, options](const httplib::Request& req, httplib::Response& res) {
-        const std::string path = api_path_of(req);
-        const Viewer viewer = viewer_of(req, options);
-        auto parsed = parse_api_path(path);
-        if (parsed && parsed->kind == ApiPath::Kind::kAppResource && parsed->resource == "logs") {
-          if (auto refused = service.check_logs(parsed->app_id, parsed->attempt_id, viewer))
-            return send(res, std::move(*refused));
-          const std::string file =
-              "eventLogs-" + parsed->app_id +
-              (parsed->attempt_id ? "-" + *parsed->attempt_id : std::string()) + ".zip";
-          res.set_header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-          res.set_chunked_content_provider(
-              "application/octet-stream",
-              [&service, app = parsed->app_id, attempt = parsed->attempt_id](
-                  size_t, httplib::DataSink& sink) {
-                service.stream_logs(app, attempt, [&sink](std::string_view bytes) {
-                  return sink.is_writable() && sink.write(bytes.data(), bytes.size());
+  std::vector<std::string> bases = {""};
+  if (!options.base_path.empty()) bases.push_back(options.base_path);  // checked: no regex chars
+  for (const auto& base : bases) {
+    server.Get(
+        base + R"(/api/v1/(applications|version)(/.*)?)",
+        [&service, options](const httplib::Request& req, httplib::Response& res) {
+          const std::string path = api_path_of(req, options.base_path);
+          const Viewer viewer = viewer_of(req, options);
+          auto parsed = parse_api_path(path);
+          if (parsed && parsed->kind == ApiPath::Kind::kAppResource && parsed->resource == "logs") {
+            if (auto refused = service.check_logs(parsed->app_id, parsed->attempt_id, viewer))
+              return send(res, std::move(*refused));
+            const std::string file =
+                "eventLogs-" + parsed->app_id +
+                (parsed->attempt_id ? "-" + *parsed->attempt_id : std::string()) + ".zip";
+            res.set_header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+            res.set_chunked_content_provider(
+                "application/octet-stream",
+                [&service, app = parsed->app_id, attempt = parsed->attempt_id](
+                    size_t, httplib::DataSink& sink) {
+                  service.stream_logs(app, attempt, [&sink](std::string_view bytes) {
+                    return sink.is_writable() && sink.write(bytes.data(), bytes.size());
+                  });
+                  sink.done();
+                  return true;
                 });
-                sink.done();
-                return true;
-              });
-          return;
-        }
-        send(res, service.answer(path, query_of(req), viewer));
-      });
+            return;
+          }
+          send(res, service.answer(path, query_of(req), viewer));
+        });
+  }
 }
 
 }  // namespace sp::history

@@ -17,6 +17,9 @@ struct HttpOptions {
   // (oauth2-proxy does) and strips them from clients. Empty: no user, which ACLs refuse.
   std::string user_header;    // e.g. "X-Forwarded-User"
   std::string groups_header;  // e.g. "X-Forwarded-Groups", comma-separated
+  // Also serve the API under this prefix ("/spark-history"; "" for none), for a proxy that
+  // passes its path prefix on rather than stripping it.
+  std::string base_path;
 };
 
 void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options);

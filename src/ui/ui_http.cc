@@ -2,10 +2,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/error.h"
 #include "common/files.h"
 #include "ui/ui_assets.h"
 
@@ -71,24 +75,53 @@ const Asset* find_asset(std::string_view path) {
   return nullptr;
 }
 
+std::string normalize_base_path(const std::string& text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t j = std::min(text.find('/', i), text.size());
+    const std::string seg = text.substr(i, j - i);
+    i = j + 1;
+    if (seg.empty()) continue;
+    if (seg == "." || seg == "..")
+      throw Invalid("base path " + text + ": no \".\" or \"..\" segments");
+    for (const char c : seg) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+        throw Invalid("base path " + text + ": only letters, digits, '-', '_', '.' and '/'");
+    }
+    out += "/" + seg;
+  }
+  return out;
+}
+
 void mount_ui(httplib::Server& server, UiOptions options) {
   const std::string config =
       std::string("{\"controlPlane\":") + (options.control_plane ? "true" : "false") + "}";
-  server.Get("/ui-config.json", [config](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(config, "application/json");
-  });
-  server.Get("/", [](const httplib::Request& req, httplib::Response& res) {
-    serve_named("index.html", req, res);
-  });
-  server.Get(R"(/static/([A-Za-z0-9_.-]+))",
-             [](const httplib::Request& req, httplib::Response& res) {
-               const std::string name = req.matches[1].str();
-               if (name == "index.html" || !serve_named(name, req, res)) {
-                 res.status = 404;
-                 res.set_content("no such file", "text/plain");
-               }
-             });
+  std::vector<std::string> bases = {""};
+  if (!options.base_path.empty()) {
+    bases.push_back(options.base_path);
+    server.Get(options.base_path,
+               [base = options.base_path](const httplib::Request&, httplib::Response& res) {
+                 res.set_redirect(base + "/");
+               });
+  }
+  for (const auto& base : bases) {
+    server.Get(base + "/ui-config.json", [config](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(config, "application/json");
+    });
+    server.Get(base + "/", [](const httplib::Request& req, httplib::Response& res) {
+      serve_named("index.html", req, res);
+    });
+    server.Get(base + R"(/static/([A-Za-z0-9_.-]+))",
+               [](const httplib::Request& req, httplib::Response& res) {
+                 const std::string name = req.matches[1].str();
+                 if (name == "index.html" || !serve_named(name, req, res)) {
+                   res.status = 404;
+                   res.set_content("no such file", "text/plain");
+                 }
+               });
+  }
 }
 
 }  // namespace sp::ui

@@ -6,6 +6,8 @@
 // working on the UI without rebuilding.
 #pragma once
 
+#include <string>
+
 namespace httplib {
 class Server;
 }
@@ -14,7 +16,14 @@ namespace sp::ui {
 
 struct UiOptions {
   bool control_plane = false;  // the server also has the control plane's API (`sparkplane up`)
+  // Also serve the UI under this prefix ("/spark-history"; "" for none), for a proxy that passes
+  // its path prefix on rather than stripping it. "<base>" redirects to "<base>/".
+  std::string base_path;
 };
+
+// "" or "/a/b" from what a user gives ("a/b/", "/a/b"); throws sp::Invalid for characters
+// other than letters, digits, "-", "_", "." and "/", or for a "." or ".." segment.
+std::string normalize_base_path(const std::string& text);
 
 // Also serves "/ui-config.json": what the page should offer on this server.
 void mount_ui(httplib::Server& server, UiOptions options = {});

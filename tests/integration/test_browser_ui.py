@@ -2,6 +2,7 @@
 (headless, through playwright-core installed by scripts/browser/install.sh, no browser
 download) against `sparkplane history-server` over the conformance logs. Screenshots are kept
 in test-artifacts/browser/."""
+import http.client
 import os
 import shlex
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from history_servers import BIN, SparkplaneHistoryServer
+from path_proxy import PathProxy
 
 REPO = Path(__file__).resolve().parents[2]
 CONFORMANCE = REPO.parent / "shared" / "conformance" / "spark-history" / "spark-events"
@@ -34,8 +36,7 @@ def browser_env():
     return env
 
 
-def test_history_pages_in_a_real_browser(tmp_path):
-    env = browser_env()
+def conformance_with_a_running_app(tmp_path):
     logs = tmp_path / "events"
     shutil.copytree(CONFORMANCE, logs)
     # One app still running: its log has no end yet.
@@ -43,19 +44,53 @@ def test_history_pages_in_a_real_browser(tmp_path):
         '{"Event":"SparkListenerLogStart","Spark Version":"4.1.1"}\n'
         '{"Event":"SparkListenerApplicationStart","App Name":"still running",'
         '"App ID":"local-1999999999999","Timestamp":1766844910796,"User":"spark"}\n')
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return logs
+
+
+def run_history_ui(env, base_url, shots):
+    shots.mkdir(parents=True, exist_ok=True)
+    env = dict(env, BASE_URL=base_url, SCREENSHOTS=str(shots))
+    proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "history_ui.cjs")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "FAIL" not in proc.stdout
+    for shot in ("applications", "jobs", "stages", "executors"):
+        assert (shots / f"{shot}.png").stat().st_size > 1000, shot
+
+
+def test_history_pages_in_a_real_browser(tmp_path):
+    env = browser_env()
+    logs = conformance_with_a_running_app(tmp_path)
     server = SparkplaneHistoryServer(logs, tmp_path)
     try:
         server.wait_listed(["local-1430917381534", "local-1999999999999"])
-        env.update(BASE_URL=server.base.removesuffix("api/v1/"), SCREENSHOTS=str(ARTIFACTS))
-        proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "history_ui.cjs")],
-                              env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "FAIL" not in proc.stdout
+        run_history_ui(env, server.base.removesuffix("api/v1/"), ARTIFACTS)
     finally:
         server.stop()
-    for shot in ("applications", "jobs", "stages", "executors"):
-        assert (ARTIFACTS / f"{shot}.png").stat().st_size > 1000, shot
+
+
+def test_the_ui_works_behind_a_path_prefix(tmp_path):
+    """Through a proxy at /spark-history/: one that strips the prefix (the page's relative
+    addresses need nothing more), and one that passes it on to a server started with
+    --ui-base-path."""
+    env = browser_env()
+    logs = conformance_with_a_running_app(tmp_path)
+    server = SparkplaneHistoryServer(logs, tmp_path, extra_args=["--ui-base-path", "/spark-history/"])
+    try:
+        server.wait_listed(["local-1430917381534", "local-1999999999999"])
+        upstream = server.base.removesuffix("/api/v1/")
+        for strip in (True, False):
+            with PathProxy(upstream, "/spark-history", strip=strip) as proxy:
+                run_history_ui(env, proxy.url, ARTIFACTS / ("prefix-stripped" if strip else "prefix-kept"))
+                # "/spark-history" without its slash leads to the page.
+                if not strip:
+                    conn = http.client.HTTPConnection(*proxy.server.server_address, timeout=30)
+                    conn.request("GET", "/spark-history")
+                    r = conn.getresponse()
+                    assert r.status in (301, 302) and r.getheader("Location") == "/spark-history/"
+                    conn.close()
+    finally:
+        server.stop()
 
 
 def test_ui_files_are_served_with_a_strict_policy(tmp_path):

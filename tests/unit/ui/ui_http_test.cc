@@ -1,0 +1,43 @@
+// The UI's embedded files and its base path.
+#include "ui/ui_http.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "ui/ui_assets.h"
+
+namespace sp::ui {
+namespace {
+
+TEST(UiAssets, ThePageAndItsModulesAreBuiltIn) {
+  for (const char* name : {"index.html", "app.js", "dom.js", "style.css", "favicon.svg"}) {
+    const Asset* a = find_asset(name);
+    ASSERT_NE(a, nullptr) << name;
+    EXPECT_FALSE(a->body.empty()) << name;
+    EXPECT_EQ(a->etag.front(), '"') << name;
+  }
+  EXPECT_EQ(find_asset("app.js")->content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(find_asset("nope.js"), nullptr);
+  EXPECT_EQ(find_asset("../CMakeLists.txt"), nullptr);
+  // No page builds markup from strings.
+  for (std::size_t i = 0; i < kAssetCount; ++i) {
+    EXPECT_EQ(kAssets[i].body.find(".innerHTML"), std::string_view::npos) << kAssets[i].path;
+    EXPECT_EQ(kAssets[i].body.find(".insertAdjacentHTML"), std::string_view::npos)
+        << kAssets[i].path;
+    EXPECT_EQ(kAssets[i].body.find(".outerHTML"), std::string_view::npos) << kAssets[i].path;
+    EXPECT_EQ(kAssets[i].body.find("document.write"), std::string_view::npos) << kAssets[i].path;
+  }
+}
+
+TEST(UiBasePath, IsNormalizedOrRefused) {
+  EXPECT_EQ(normalize_base_path(""), "");
+  EXPECT_EQ(normalize_base_path("/"), "");
+  EXPECT_EQ(normalize_base_path("spark-history"), "/spark-history");
+  EXPECT_EQ(normalize_base_path("/a//b/"), "/a/b");
+  for (const char* bad : {"/a/../b", "/./a", "/a b", "/a(.*)", "/a?x", "/a%2F"}) {
+    EXPECT_THROW(normalize_base_path(bad), Invalid) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace sp::ui
