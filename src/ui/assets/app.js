@@ -7,6 +7,7 @@
 import { el, link } from "./dom.js";
 import { appPage } from "./page_app.js";
 import { applicationsPage } from "./page_applications.js";
+import { comparePage } from "./page_compare.js";
 import { controlAppPage, controlPage, hasControlPlane } from "./page_control.js";
 
 const main = document.getElementById("main");
@@ -21,6 +22,7 @@ function setCrumbs(items) {
 
 async function page(parts) {
   if (parts[0] === "apps" && parts.length > 1) return appPage(parts.slice(1), setCrumbs);
+  if (parts[0] === "compare") return comparePage(parts[1], parts[2]);
   if (parts[0] === "control" && parts.length === 3) return controlAppPage(parts[1], parts[2]);
   if (parts[0] === "control") return controlPage();
   return applicationsPage();

@@ -6,11 +6,13 @@ import { stagePage } from "./page_stage.js";
 import { environmentPage } from "./page_environment.js";
 import { sqlPage } from "./page_sql.js";
 import { storagePage } from "./page_storage.js";
+import { summaryPage } from "./page_summary.js";
 import { table } from "./table.js";
 
 function appTabs(appPath, current) {
   const tabs = [["jobs", "Jobs"], ["stages", "Stages"], ["storage", "Storage"],
-                ["environment", "Environment"], ["executors", "Executors"], ["sql", "SQL"]];
+                ["environment", "Environment"], ["executors", "Executors"], ["sql", "SQL"],
+                ["summary", "Summary"]];
   return el("nav", { class: "tabs", "aria-label": "Application" }, tabs.map(([tab, label]) =>
     el("a", { href: route("apps", ...appPath, tab),
               "aria-current": tab === current ? "page" : null }, label)));
@@ -76,7 +78,8 @@ async function executorsPage(appPath) {
 }
 
 export const APP_PAGES = { jobs: jobsPage, stages: stagesPage, executors: executorsPage,
-                           storage: storagePage, environment: environmentPage, sql: sqlPage };
+                           storage: storagePage, environment: environmentPage, sql: sqlPage,
+                           summary: summaryPage };
 
 // Pages under a tab: #/apps/<id>[/<attempt>]/jobs/<jobId>, .../stages/<stageId>/<attempt>.
 const DETAIL_PAGES = { jobs: jobPage, stages: stagePage, storage: storagePage, sql: sqlPage };
@@ -91,7 +94,12 @@ export async function appPage(parts, setCrumbs) {
   setCrumbs([[route("apps", ...appPath, "jobs"), `${apps.name} (${appPath.join(" / ")})`]]);
   const content = detail.length && DETAIL_PAGES[tab]
     ? await DETAIL_PAGES[tab](appPath, detail) : await APP_PAGES[tab](appPath);
-  return [el("h1", {}, apps.name ?? appPath[0]), appTabs(appPath, tab), content];
+  // Several attempts: the oldest and the newest side by side (attempts come newest first).
+  const tries = apps.attempts ?? [];
+  const compare = tries.length > 1 && tries.every((t) => t.attemptId)
+    ? el("p", {}, link(route("compare", `${appPath[0]}:${tries[tries.length - 1].attemptId}`,
+                             `${appPath[0]}:${tries[0].attemptId}`), "Compare attempts")) : null;
+  return [el("h1", {}, apps.name ?? appPath[0]), ...(compare ? [compare] : []), appTabs(appPath, tab), content];
 }
 
 

@@ -15,6 +15,21 @@ export async function applicationsPage() {
     el("option", { value: "running" }, "Running"));
   const since = el("input", { type: "date", "aria-label": "Started on or after" });
   const holder = el("div");
+  // Runs ticked for comparison ("app" or "app:attempt"), kept across sorting and paging.
+  const ticked = [];
+  const runRef = (r) => (r.attempt.attemptId ? `${r.app.id}:${r.attempt.attemptId}` : r.app.id);
+  const compare = el("button", { type: "button", disabled: true,
+                                 onclick: () => { location.hash = route("compare", ...ticked); } },
+                     "Compare");
+  const tick = (r) => el("input", {
+    type: "checkbox", class: "pick", checked: ticked.includes(runRef(r)),
+    "aria-label": `Select ${runRef(r)} to compare`,
+    onchange: (e) => {
+      const ref = runRef(r);
+      if (e.target.checked) ticked.push(ref);
+      else ticked.splice(ticked.indexOf(ref), 1);
+      compare.disabled = ticked.length !== 2;
+    } });
 
   function draw() {
     const q = search.value.trim().toLowerCase();
@@ -28,7 +43,7 @@ export async function applicationsPage() {
     });
     holder.replaceChildren(table([
       { label: "App ID", value: (r) => r.app.id,
-        cell: (r) => link(route("apps", r.app.id, ...(r.attempt.attemptId ? [r.attempt.attemptId] : []), "jobs"), r.app.id) },
+        cell: (r) => [tick(r), link(route("apps", r.app.id, ...(r.attempt.attemptId ? [r.attempt.attemptId] : []), "jobs"), r.app.id)] },
       { label: "App Name", value: (r) => r.app.name ?? "", cell: (r) => r.app.name ?? "" },
       { label: "Attempt", value: (r) => r.attempt.attemptId ?? "", cell: (r) => r.attempt.attemptId ?? "" },
       { label: "Started", value: (r) => r.attempt.startTimeEpoch ?? 0, cell: (r) => fmtTime(r.attempt.startTime) },
@@ -44,7 +59,7 @@ export async function applicationsPage() {
   draw();
   return [el("h1", {}, "Applications"),
           el("div", { class: "controls" }, search, status,
-             el("label", {}, "Started since ", since)),
+             el("label", {}, "Started since ", since), compare),
           holder];
 }
 
