@@ -7,11 +7,12 @@ import { environmentPage } from "./page_environment.js";
 import { sqlPage } from "./page_sql.js";
 import { storagePage } from "./page_storage.js";
 import { summaryPage } from "./page_summary.js";
+import { timelinePage } from "./page_timeline.js";
 import { table } from "./table.js";
 
 function appTabs(appPath, current) {
   const tabs = [["jobs", "Jobs"], ["stages", "Stages"], ["storage", "Storage"],
-                ["environment", "Environment"], ["executors", "Executors"], ["sql", "SQL"],
+                ["environment", "Environment"], ["executors", "Executors"], ["sql", "SQL"], ["timeline", "Timeline"],
                 ["summary", "Summary"]];
   return el("nav", { class: "tabs", "aria-label": "Application" }, tabs.map(([tab, label]) =>
     el("a", { href: route("apps", ...appPath, tab),
@@ -78,7 +79,7 @@ async function executorsPage(appPath) {
 }
 
 export const APP_PAGES = { jobs: jobsPage, stages: stagesPage, executors: executorsPage,
-                           storage: storagePage, environment: environmentPage, sql: sqlPage,
+                           storage: storagePage, environment: environmentPage, sql: sqlPage, timeline: timelinePage,
                            summary: summaryPage };
 
 // Pages under a tab: #/apps/<id>[/<attempt>]/jobs/<jobId>, .../stages/<stageId>/<attempt>.
