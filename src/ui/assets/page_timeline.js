@@ -20,13 +20,15 @@ const AXIS = 28;
 const BOX_STAGES = 8;     // the task duration chart shows this many stages, those with most tasks
 
 const ms = (t) => parseTime(t)?.getTime();
+// Tick labels near the right edge end at their tick, so they are not cut off.
+const anchor = (px) => (px > LABEL + PLOT - 30 ? "end" : "middle");
 
 function timeAxis(g, t0, t1, x, top, bottom) {
   const { step, values } = ticks(t0, t1, 10, TIME_STEPS);
   g.append(svg("line", { class: "tl-axis", x1: LABEL, x2: LABEL + PLOT, y1: top, y2: top }));
   for (const v of values) {
     g.append(svg("line", { class: "tl-grid", x1: x(v), x2: x(v), y1: top, y2: bottom }),
-             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": "middle" }, clock(v, step)));
+             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": anchor(x(v)) }, clock(v, step)));
   }
 }
 
@@ -81,7 +83,7 @@ function boxPlot(rows) {
   g.append(svg("line", { class: "tl-axis", x1: LABEL, x2: LABEL + PLOT, y1: top, y2: top }));
   for (const v of values) {
     g.append(svg("line", { class: "tl-grid", x1: x(v), x2: x(v), y1: top, y2: h - 4 }),
-             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": "middle" }, fmtDuration(v)));
+             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": anchor(x(v)) }, fmtDuration(v)));
   }
   rows.forEach((r, i) => {
     const y = top + 8 + i * 26;
@@ -137,7 +139,7 @@ function shareBars(rows, cls) {
   g.append(svg("line", { class: "tl-axis", x1: LABEL, x2: LABEL + PLOT, y1: top, y2: top }));
   for (let v = 0; v <= 1.0001; v += 0.1) {
     g.append(svg("line", { class: "tl-grid", x1: x(v), x2: x(v), y1: top, y2: h - 4 }),
-             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": "middle" }, `${Math.round(v * 100)}%`));
+             svg("text", { class: "tl-tick", x: x(v), y: top - 6, "text-anchor": anchor(x(v)) }, `${Math.round(v * 100)}%`));
   }
   rows.forEach((r, i) => {
     const y = top + 6 + i * 22;
@@ -168,7 +170,7 @@ async function charts(appPath, stages, execs, t0, t1) {
     tip: `${stageName(s)}: ${s.numTasks} tasks\nmin ${fmtDuration(q[0])} · 25% ${fmtDuration(q[1])} · ` +
          `median ${fmtDuration(q[2])} · 75% ${fmtDuration(q[3])} · max ${fmtDuration(q[4])}` }));
   out.push(el("h3", {}, "Task duration per stage"),
-           el("p", { class: "muted caption" }, `The ${rows.length} stages with most tasks (label: stage · tasks): ` +
+           el("p", { class: "muted caption" }, `The ${rows.length} stage(s) with most tasks (label: stage · tasks): ` +
               "whiskers from the shortest to the longest task, the box from the 25th to the 75th percentile, " +
               "the line at the median (taskSummary duration quantiles)."),
            rows.length ? boxPlot(rows) : el("p", { class: "muted empty" }, "No stage ran tasks."));
