@@ -51,10 +51,21 @@ ListingEvent listing_event(std::string_view line) {
   if (line.starts_with(kPrefix)) {
     rest = line.substr(kPrefix.size());
   } else {
-    // Not Spark's own field order: look for the name near the start.
-    const auto at = line.substr(0, 256).find("\"Event\":\"SparkListener");
+    // Not Spark's own layout (another field first, or spaces): find the name near the start.
+    const std::string_view head = line.substr(0, 256);
+    const auto at = head.find("\"Event\"");
     if (at == std::string_view::npos) return ListingEvent::kNone;
-    rest = line.substr(at + kPrefix.size() - 1);
+    std::size_t i = at + 7;
+    auto skip_spaces = [&] {
+      while (i < head.size() && (head[i] == ' ' || head[i] == '\t')) ++i;
+    };
+    skip_spaces();
+    if (i >= head.size() || head[i] != ':') return ListingEvent::kNone;
+    ++i;
+    skip_spaces();
+    constexpr std::string_view kName = "\"SparkListener";
+    if (head.substr(i, kName.size()) != kName) return ListingEvent::kNone;
+    rest = line.substr(i + kName.size());
   }
   if (rest.starts_with("ApplicationStart\"")) return ListingEvent::kAppStart;
   if (rest.starts_with("ApplicationEnd\"")) return ListingEvent::kAppEnd;

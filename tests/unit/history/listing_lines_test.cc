@@ -19,6 +19,13 @@ TEST(ListingLines, RecognizesListingEvents) {
             ListingEvent::kEnvironment);
   EXPECT_EQ(listing_event(R"({"Event":"SparkListenerLogStart","Spark Version":"4"})"),
             ListingEvent::kLogStart);
+  // Written by something other than Spark's Jackson: spaces around the colon.
+  EXPECT_EQ(listing_event(R"({"Event": "SparkListenerApplicationStart", "App Name": "x"})"),
+            ListingEvent::kAppStart);
+  EXPECT_EQ(listing_event(R"({ "Timestamp": 1, "Event" :  "SparkListenerApplicationEnd"})"),
+            ListingEvent::kAppEnd);
+  EXPECT_EQ(listing_event(R"({"Event": "SparkListenerJobStart"})"), ListingEvent::kNone);
+  EXPECT_EQ(listing_event(R"({"Event"})"), ListingEvent::kNone);
   EXPECT_EQ(listing_event(R"({"Timestamp":1,"Event":"SparkListenerApplicationEnd"})"),
             ListingEvent::kAppEnd);
   EXPECT_EQ(listing_event(R"({"Event":"SparkListenerApplicationStartX"})"), ListingEvent::kNone);
