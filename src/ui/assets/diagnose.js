@@ -47,7 +47,24 @@ export function skewOf(summary) {
   return { median, max, ratio: median > 0 ? max / median : max > 0 ? Infinity : 1 };
 }
 
-const firstLine = (msg) => String(msg ?? "").split("\n", 1)[0].trim() || "(no message)";
+// The line of an error that says what went wrong: its first line, except for a Python error
+// relayed by Spark (a PythonException whose first line is "Traceback ..."), where it is the
+// Python exception's own line ("RuntimeError: ..."), the last unindented line before the
+// Java stack.
+export function headline(msg) {
+  const lines = String(msg ?? "").split("\n");
+  const first = lines[0].trim();
+  if (first.includes("Traceback (most recent call last)")) {
+    let best = "";
+    for (const line of lines.slice(1)) {
+      if (line.startsWith("\tat ")) break;
+      if (/^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b/.test(line)) best = line.trim();
+    }
+    if (best) return best;
+  }
+  return first || "(no message)";
+}
+const firstLine = headline;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const ratioText = (r) => (Number.isFinite(r) ? `${r.toFixed(1)}×` : "∞×");
 

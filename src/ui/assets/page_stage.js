@@ -135,9 +135,11 @@ function tasksTable(stageApi, total) {
 export async function stagePage(appPath, [stageId, attemptId = "0"]) {
   const stageApi = `${appApiPath(appPath)}/stages/${encodeURIComponent(stageId)}/` +
                    encodeURIComponent(attemptId);
-  const [stage, quantiles] = await Promise.all([
-    api(`${stageApi}?details=false`),
-    api(`${stageApi}/taskSummary?quantiles=${QUANTILES.join(",")}`).catch(() => null)]);
+  const stage = await api(`${stageApi}?details=false`);
+  // Quantiles exist once a task has finished (before, Spark's answer is a 404).
+  const quantiles = (stage.numCompleteTasks ?? 0) > 0
+    ? await api(`${stageApi}/taskSummary?quantiles=${QUANTILES.join(",")}`).catch(() => null)
+    : null;
   const attempts = (stage.numActiveTasks ?? 0) + (stage.numCompleteTasks ?? 0) +
                    (stage.numFailedTasks ?? 0) + (stage.numKilledTasks ?? 0);
   const tasks = tasksTable(stageApi, Math.max(stage.numTasks ?? 0, attempts));

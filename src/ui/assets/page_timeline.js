@@ -160,7 +160,8 @@ async function charts(appPath, stages, execs, t0, t1) {
   const stageName = (s) => `Stage ${s.stageId}${s.attemptId ? ` (attempt ${s.attemptId})` : ""}`;
 
   // (a) Task duration quantiles of the stages with most tasks.
-  const ran = stages.filter((s) => s.status !== "SKIPPED" && s.numCompleteTasks + s.numFailedTasks > 0)
+  // Quantiles exist only for stages with a finished task (taskSummary answers 404 otherwise).
+  const ran = stages.filter((s) => s.status !== "SKIPPED" && s.numCompleteTasks > 0)
     .sort((a, b) => b.numTasks - a.numTasks || a.stageId - b.stageId).slice(0, BOX_STAGES);
   const summaries = await Promise.all(ran.map((s) =>
     api(`${appApiPath(appPath)}/stages/${s.stageId}/${s.attemptId}/taskSummary?quantiles=0,0.25,0.5,0.75,1.0`)

@@ -1,0 +1,92 @@
+// Every page of the UI for one real Spark application (APP_ID, run by sparkplane up just
+// before): each tab of the app, a job page, a stage page, an SQL execution's graph, the
+// timeline and the summary, each drawn with content and without any console error, page error
+// or dialog. Screenshots go to SCREENSHOTS as real_<page>.png.
+const path = require("path");
+const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+
+const BASE = process.env.BASE_URL;
+const APP = process.env.APP_ID;
+const SHOTS = process.env.SCREENSHOTS;
+const problems = [];
+
+function check(ok, what) {
+  if (!ok) problems.push(what);
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
+                                          args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("dialog", async (d) => {
+    problems.push(`a dialog opened: ${d.message()}`);
+    await d.dismiss();
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.url()}`);  // names a console error's request
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+
+  // Opens a page and waits for it, not for what the page before left on screen: an app tab
+  // is ready once its tab is the current one and `ready` is there.
+  async function open(hash, ready, name, tab) {
+    await page.goto(BASE + hash);
+    await page.waitForFunction(([sel, label]) =>
+      (!label || document.querySelector("nav.tabs a[aria-current=page]")?.textContent === label) &&
+      document.querySelector(sel) !== null, [ready, tab], { timeout: 60000 });
+    await page.screenshot({ path: path.join(SHOTS, `real_${name}.png`), fullPage: true });
+  }
+  const answer = (p) => page.evaluate((u) => fetch(u).then((r) => r.json()), `api/v1/applications/${APP}/${p}`);
+  const rows = () => page.locator("main table tbody tr").count();
+
+  await open("#/", "main table tbody tr", "applications");
+  check(await page.locator("main table tbody a", { hasText: APP }).count() === 1, "the app is listed");
+
+  await open(`#/apps/${APP}/jobs`, "main table tbody tr", "jobs", "Jobs");
+  const jobs = await rows();
+  check(jobs >= 4, `its jobs are listed (${jobs})`);
+  await page.locator("main table tbody a[href*='/jobs/']").first().click();
+  await page.waitForSelector("main table tbody a[href*='/stages/']");
+  check(true, "a job page lists its stages");
+  await page.locator("main table tbody a[href*='/stages/']").first().click();
+  await page.waitForSelector("main div.tasks tbody tr");
+  check(await page.locator("main div.tasks tbody tr").count() > 0, "a stage page lists its tasks");
+
+  await open(`#/apps/${APP}/stages`, "main table tbody tr", "stages", "Stages");
+  const failed = await page.locator("main table tbody tr", { hasText: "failed" }).count();
+  check(failed >= 1, "the stage of the failing job shows its failed task");
+  await open(`#/apps/${APP}/executors`, "main table tbody tr", "executors", "Executors");
+  check(await rows() >= 1, "executors are listed");
+  const rdds = await answer("storage/rdd");
+  await open(`#/apps/${APP}/storage`, rdds.length ? "main table tbody tr" : "main p", "storage", "Storage");
+  check(rdds.length ? await rows() === rdds.length
+                    : (await page.locator("main").textContent()).includes("No cached RDDs"),
+        `storage shows what the API holds (${rdds.length} RDDs)`);
+  await open(`#/apps/${APP}/environment`, "main table tbody tr", "environment", "Environment");
+  check((await page.locator("main").textContent()).includes("spark.app.name"), "Spark properties are shown");
+  await open(`#/apps/${APP}/sql`, "main table tbody tr", "sql", "SQL");
+  check(await rows() >= 1, "SQL executions are listed");
+  await page.locator("main table tbody a[href*='/sql/']").last().click();
+  await page.waitForSelector("main svg.plan-graph g.plan-node");
+  const boxes = await page.locator("main svg.plan-graph g.plan-node").count();
+  check(boxes > 3, `an execution's plan is drawn (${boxes} nodes)`);
+  await page.screenshot({ path: path.join(SHOTS, "real_sql_execution.png"), fullPage: true });
+  await open(`#/apps/${APP}/timeline`, "main svg", "timeline", "Timeline");
+  check(await page.locator("main svg a").count() >= jobs, "the timeline draws the jobs");
+  await open(`#/apps/${APP}/summary`, "main h2", "summary", "Summary");
+  check((await page.locator("main").textContent()).includes("RuntimeError: failing once on purpose"),
+        "the summary names the Python error of the failed task, not its traceback's first line");
+
+  await browser.close();
+  if (problems.length) {
+    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
+    process.exit(1);
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
