@@ -53,16 +53,14 @@ function check(ok, what) {
   check(true, "the page says when the driver has ended");
   await page.screenshot({ path: path.join(SHOTS, "control_app.png"), fullPage: true });
 
-  // Once completed, the app links to its history.
-  let linked = false;
-  for (let i = 0; i < 60 && !linked; i++) {
-    await page.reload();
-    await page.waitForSelector("main dl.fields");
-    const text = await page.locator("main dl.fields").textContent();
-    linked = text.includes("COMPLETED") && (await page.locator("main dl.fields a").count()) === 1;
-    if (!linked) await page.waitForTimeout(1000);
-  }
-  check(linked, "the completed app links to its history");
+  // Once completed, the open page says so (no reload) and links to its history.
+  await page.waitForFunction(() => {
+    const dl = document.querySelector("main dl.fields");
+    return dl && dl.textContent.includes("COMPLETED") && dl.querySelectorAll("a").length === 1;
+  }, null, { timeout: 90000 });
+  check(true, "the open page turns COMPLETED and links to its history");
+  check((await page.locator("main table").first().textContent()).includes("SparkApplicationCompleted"),
+        "its state history gains the completion");
   await page.locator("main dl.fields a").click();
   await page.waitForSelector("main nav.tabs");
   await page.waitForSelector("main table tbody tr");

@@ -109,15 +109,12 @@ function driverLog(ns, name, attempts) {
             el("div", { class: "controls" }, stream, attempt, status), pre);
 }
 
-export async function controlAppPage(ns, name) {
-  const path = `${GROUP}/namespaces/${encodeURIComponent(ns)}/sparkapplications/${encodeURIComponent(name)}`;
-  const [app, events] = await Promise.all([
-    getJson(path),
-    getJson(`api/v1/namespaces/${encodeURIComponent(ns)}/events?fieldSelector=` +
-            encodeURIComponent(`involvedObject.name=${name}`)),
-  ]);
+const FINAL = new Set(["COMPLETED", "FAILED", "SUBMISSION_FAILED"]);
+const REFRESH_MS = 2000;
+
+function appFields(app) {
   const st = app.status ?? {};
-  const details = el("dl", { class: "fields" },
+  return [
     field("State", state(st.applicationState?.state ?? "NEW")),
     field("Error", st.applicationState?.errorMessage),
     field("Execution attempts", String(st.executionAttempts ?? 0)),
@@ -125,15 +122,44 @@ export async function controlAppPage(ns, name) {
     field("Submission id", st.submissionID),
     field("Last submitted", fmtTime(st.lastSubmissionAttemptTime)),
     field("Ended", fmtTime(st.terminationTime)),
-    field("History", historyLink(app)));
-  const history = table([
+    field("History", historyLink(app)),
+  ].flat();
+}
+
+function eventsTable(events) {
+  return table([
     { label: "Time", value: (e) => e.lastTimestamp ?? e.eventTime ?? "",
       cell: (e) => fmtTime(e.lastTimestamp ?? e.eventTime) },
     { label: "Type", value: (e) => e.type ?? "", cell: (e) => e.type ?? "" },
     { label: "Reason", value: (e) => e.reason ?? "", cell: (e) => e.reason ?? "" },
     { label: "Message", value: (e) => e.message ?? "", cell: (e) => e.message ?? "" },
   ], events.items ?? [], { sortBy: 0 });
-  const attempts = Math.max(1, st.executionAttempts ?? 1);
+}
+
+export async function controlAppPage(ns, name) {
+  const path = `${GROUP}/namespaces/${encodeURIComponent(ns)}/sparkapplications/${encodeURIComponent(name)}`;
+  const eventsPath = `api/v1/namespaces/${encodeURIComponent(ns)}/events?fieldSelector=` +
+                     encodeURIComponent(`involvedObject.name=${name}`);
+  const [app, events] = await Promise.all([getJson(path), getJson(eventsPath)]);
+  const details = el("dl", { class: "fields", "aria-live": "polite" }, appFields(app));
+  const history = el("div", {}, eventsTable(events));
+  // Until the application has ended, its state and history are read again every 2 s.
+  (async () => {
+    let current = app;
+    while (!FINAL.has(current.status?.applicationState?.state)) {
+      await new Promise((done) => setTimeout(done, REFRESH_MS));
+      if (!details.isConnected) return;
+      try {
+        const [next, nextEvents] = await Promise.all([getJson(path), getJson(eventsPath)]);
+        current = next;
+        details.replaceChildren(...appFields(next));
+        history.replaceChildren(eventsTable(nextEvents));
+      } catch {
+        return;  // deleted, or the server went away: the page keeps what it showed
+      }
+    }
+  })();
+  const attempts = Math.max(1, app.status?.executionAttempts ?? 1);
   return [el("h1", {}, `${ns}/${name}`), details, el("h2", {}, "State history"), history,
           driverLog(ns, name, attempts)];
 }
