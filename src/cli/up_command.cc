@@ -80,15 +80,16 @@ void run_up(const UpOptions& o) {
       o.event_log_dir.empty() ? (state / "spark-events").string() : o.event_log_dir;
   auto [where, history_store] =
       open_location_flag("--event-log-dir", log_dir, o.s3, /*create_local=*/true);
+  // A local --event-log-dir was made by open_location_flag; the staging dir is made here.
   const fs::path events = where.is_s3() ? state / "event-log-staging" : where.path;
-  std::error_code ec;
-  fs::create_directories(events, ec);
-  if (ec)
-    throw Error("cannot create the event log directory " + events.string() + ": " + ec.message() +
-                " (use --event-log-dir)");
   std::unique_ptr<eventlog::LogShipper> shipper;
   std::unique_ptr<eventlog::ShipLoop> ship_loop;
   if (where.is_s3()) {
+    std::error_code ec;
+    fs::create_directories(events, ec);
+    if (ec)
+      throw Error("cannot create the event log staging directory " + events.string() + ": " +
+                  ec.message() + " (check --state-dir)");
     eventlog::ShipOptions so;
     so.state_file = state / "ship-state.json";
     so.in_progress_every = std::chrono::seconds(10);

@@ -9,17 +9,11 @@
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
 //     node tests/browser/app_tabs_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
 const APP = "app-20200706201101-0003";  // has a SQL execution with a plan graph
-const problems = [];
-
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
 
 async function openTab(page, label) {
   await page.locator("main nav.tabs a", { hasText: new RegExp(`^${label}$`) }).click();
@@ -30,19 +24,7 @@ async function apiJson(page, p) {
   return page.evaluate(async (url) => (await fetch(url)).json(), `api/v1/applications/${APP}/${p}`);
 }
 
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-
+browserTest(async (page, t) => {
   await page.goto(BASE);
   await page.waitForSelector("main table tbody tr");
   await page.locator("main table tbody a", { hasText: APP }).first().click();
@@ -129,13 +111,4 @@ async function apiJson(page, p) {
   check((await page.locator("main details.plan-text pre").textContent()).startsWith("== Physical Plan =="),
         "the plan text is shown");
   await page.screenshot({ path: path.join(SHOTS, "tab_sql_execution.png"), fullPage: true });
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

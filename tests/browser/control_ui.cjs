@@ -4,31 +4,13 @@
 // its driver's stdout live (the last line arrives without a reload), then links to its history.
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=... APP_NAME=... SCREENSHOTS=DIR node control_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const NAME = process.env.APP_NAME;
 const SHOTS = process.env.SCREENSHOTS;
-const problems = [];
 
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
-
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-
+browserTest(async (page, t) => {
   await page.goto(BASE);
   await page.locator("nav#sections a", { hasText: "Control plane" }).click();
   await page.waitForSelector("main table tbody tr");
@@ -65,13 +47,4 @@ function check(ok, what) {
   await page.waitForSelector("main nav.tabs");
   await page.waitForSelector("main table tbody tr");
   check(await page.locator("main table tbody tr").count() > 0, "its history lists its jobs");
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

@@ -6,17 +6,10 @@
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
 //     node tests/browser/history_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
-const problems = [];
-let expect404 = false;  // the browser logs a 404 answer as a console error
-
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
 
 async function rowsOf(page) {
   return page.locator("main table tbody tr").count();
@@ -26,21 +19,7 @@ async function cellTexts(page, column) {
   return page.locator(`main table tbody tr td:nth-child(${column})`).allTextContents();
 }
 
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    if (expect404 && m.text().includes("status of 404")) return;
-    problems.push(`console error: ${m.text()}`);
-  });
-
+browserTest(async (page, t) => {
   // The application list.
   await page.goto(BASE);
   await page.waitForSelector("main table tbody tr");
@@ -95,17 +74,8 @@ async function cellTexts(page, column) {
   check(page.url().includes("#/apps/local-1430917381534/executors"), "the address names the page");
 
   // A missing app says so.
-  expect404 = true;
+  t.expect404 = true;
   await page.goto(BASE + "#/apps/no-such-app/jobs");
   await page.waitForSelector("main p.error");
   check((await page.locator("main h1").textContent()).includes("Cannot show"), "a missing app is an error page");
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

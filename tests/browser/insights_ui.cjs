@@ -8,32 +8,14 @@
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
 //     node tests/browser/insights_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
-const problems = [];
-
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
 
 const headers = (page, sel) => page.locator(`${sel} thead th`).allTextContents();
 
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()} ${m.location().url}`);
-  });
-
+browserTest(async (page, t) => {
   // Summary of an app with a failed job, stage and task, reached by its tab.
   await page.goto(BASE + "#/apps/local-1422981780767/jobs");
   await page.waitForSelector("main nav.tabs");
@@ -101,13 +83,4 @@ const headers = (page, sel) => page.locator(`${sel} thead th`).allTextContents()
   const failedRow = page.locator("main table.compare.totals tr", { hasText: "Failed tasks" });
   check(await failedRow.locator("td.worse").count() === 1, "B's failed task is marked worse");
   await page.screenshot({ path: path.join(SHOTS, "insights_compare_apps.png"), fullPage: true });
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

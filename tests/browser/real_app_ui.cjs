@@ -3,34 +3,13 @@
 // timeline and the summary, each drawn with content and without any console error, page error
 // or dialog. Screenshots go to SCREENSHOTS as real_<page>.png.
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const APP = process.env.APP_ID;
 const SHOTS = process.env.SCREENSHOTS;
-const problems = [];
 
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
-
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.url()}`);  // names a console error's request
-  });
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-
+browserTest(async (page, t) => {
   // Opens a page and waits for it, not for what the page before left on screen: an app tab
   // is ready once its tab is the current one and `ready` is there.
   async function open(hash, ready, name, tab) {
@@ -80,13 +59,4 @@ function check(ok, what) {
   await open(`#/apps/${APP}/summary`, "main h2", "summary", "Summary");
   check((await page.locator("main").textContent()).includes("RuntimeError: failing once on purpose"),
         "the summary names the Python error of the failed task, not its traceback's first line");
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

@@ -7,16 +7,10 @@
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
 //     [BIG_APP=app-id] node tests/browser/stage_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
-const problems = [];
-
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
 
 const TASKS = "main div.tasks";
 const position = (page) => page.locator(`${TASKS} .position`).textContent();
@@ -37,19 +31,7 @@ async function waitPosition(page, before) {
   return position(page);
 }
 
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()} ${m.location().url}`);
-  });
-
+browserTest(async (page, t) => {
   // The list, an app, its job 0 (two stages, 110 tasks) by clicks.
   await page.goto(BASE);
   await page.locator("main table tbody a", { hasText: "local-1430917381534" }).first().click();
@@ -150,13 +132,4 @@ async function waitPosition(page, before) {
     check(await page.locator(`${TASKS} button`, { hasText: "Next" }).isDisabled(), "and no next page");
     await page.screenshot({ path: path.join(SHOTS, "stage_big.png"), fullPage: true });
   }
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

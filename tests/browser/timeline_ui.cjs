@@ -10,17 +10,11 @@
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
 //     node tests/browser/timeline_ui.cjs
 const path = require("path");
-const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
+const { browserTest, check } = require("./harness.cjs");
 
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
 const APPS = ["local-1642039451826", "application_1628109047826_1317105"];
-const problems = [];
-
-function check(ok, what) {
-  if (!ok) problems.push(what);
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-}
 
 async function apiJson(page, app, p) {
   return page.evaluate(async (url) => (await fetch(url)).json(), `api/v1/applications/${app}/${p}`);
@@ -65,19 +59,7 @@ async function checkApp(page, app, shot) {
   return { jobs, stages, execs };
 }
 
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
-                                          args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", async (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-
+browserTest(async (page, t) => {
   // The executors app: removed executors, their reason in the tooltip.
   const ex = await checkApp(page, APPS[1], "timeline_executors");
   const gone = ex.execs.find((e) => e.removeReason);
@@ -134,13 +116,4 @@ async function checkApp(page, app, shot) {
   await page.waitForSelector("main h1");
   check(page.url().endsWith(`#/apps/${app}/jobs/${job.jobId}`), `Enter on job ${job.jobId}'s bar opens its page`);
   await page.screenshot({ path: path.join(SHOTS, "timeline_job_opened.png"), fullPage: true });
-
-  await browser.close();
-  if (problems.length) {
-    console.error(`${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    process.exit(1);
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(2);
 });

@@ -1,11 +1,10 @@
 """The control plane's pages in a real browser (tests/browser/control_ui.cjs) against
 `sparkplane up` running a real Spark application: listed as running, its state history, its
 driver's log followed live to its last line, then a link to its history."""
-import subprocess
 import time
 
 from conftest import REPO, spark_app
-from test_browser_ui import ARTIFACTS, browser_env
+from test_browser_ui import browser_env, run_browser_script
 
 
 def test_control_plane_pages_in_a_real_browser(server):
@@ -18,9 +17,5 @@ def test_control_plane_pages_in_a_real_browser(server):
     while server.get("slow").get("status", {}).get("applicationState", {}).get("state") != "RUNNING":
         assert time.time() < deadline, server.tail()
         time.sleep(0.2)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    env.update(BASE_URL=server.url + "/", APP_NAME="slow", SCREENSHOTS=str(ARTIFACTS))
-    proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "control_ui.cjs")], env=env,
-                          capture_output=True, text=True, timeout=400)
-    assert proc.returncode == 0, proc.stdout + proc.stderr + server.tail()
-    assert "FAIL" not in proc.stdout
+    run_browser_script("control_ui.cjs", env, server.url + "/", context=server.tail,
+                       APP_NAME="slow")

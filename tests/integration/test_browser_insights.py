@@ -4,26 +4,20 @@ logs: an app's Summary tab (findings with their numbers and links; a clean app s
 stands out) and Compare (two attempts, two apps; entry from the list and from the app page).
 Screenshots are kept in test-artifacts/browser/."""
 import shutil
-import subprocess
 
 from history_servers import SparkplaneHistoryServer
-from test_browser_ui import ARTIFACTS, CONFORMANCE, REPO, browser_env
+from test_browser_ui import ARTIFACTS, CONFORMANCE, browser_env, run_browser_script
 
 
 def test_summary_and_compare_in_a_real_browser(tmp_path):
     env = browser_env()
     logs = tmp_path / "events"
     shutil.copytree(CONFORMANCE, logs)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = SparkplaneHistoryServer(logs, tmp_path)
     try:
         server.wait_listed(["local-1430917381534", "local-1422981780767", "local-1422981759269",
                             "local-1426533911241"])
-        env.update(BASE_URL=server.base.removesuffix("api/v1/"), SCREENSHOTS=str(ARTIFACTS))
-        proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "insights_ui.cjs")],
-                              env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "FAIL" not in proc.stdout
+        run_browser_script("insights_ui.cjs", env, server.base.removesuffix("api/v1/"))
     finally:
         server.stop()
     for shot in ("insights_summary_failed", "insights_summary_clean", "insights_compare_attempts",

@@ -4,10 +4,9 @@ logs plus a generated app with one stage of 120 tasks, so the task table's serve
 runs to a third page. Screenshots are kept in test-artifacts/browser/."""
 import json
 import shutil
-import subprocess
 
 from history_servers import SparkplaneHistoryServer
-from test_browser_ui import ARTIFACTS, CONFORMANCE, REPO, browser_env
+from test_browser_ui import ARTIFACTS, CONFORMANCE, browser_env, run_browser_script
 
 BIG_APP = "local-1888888888888"
 BIG_TASKS = 120
@@ -61,16 +60,11 @@ def test_job_and_stage_pages_in_a_real_browser(tmp_path):
     logs = tmp_path / "events"
     shutil.copytree(CONFORMANCE, logs)
     (logs / BIG_APP).write_text(big_stage_log())
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = SparkplaneHistoryServer(logs, tmp_path)
     try:
         server.wait_listed(["local-1430917381534", "local-1422981780767", BIG_APP])
-        env.update(BASE_URL=server.base.removesuffix("api/v1/"), SCREENSHOTS=str(ARTIFACTS),
-                   BIG_APP=BIG_APP)
-        proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "stage_ui.cjs")],
-                              env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "FAIL" not in proc.stdout
+        run_browser_script("stage_ui.cjs", env, server.base.removesuffix("api/v1/"),
+                           BIG_APP=BIG_APP)
     finally:
         server.stop()
     for shot in ("job", "stage", "stage_failed_task", "stage_big"):

@@ -3,25 +3,19 @@ tests/browser/app_tabs_ui.cjs drives Debian's chromium (headless, through playwr
 installed by scripts/browser/install.sh) against `sparkplane history-server` over the
 conformance logs. Screenshots are kept in test-artifacts/browser/tab_*.png."""
 import shutil
-import subprocess
 
 from history_servers import SparkplaneHistoryServer
-from test_browser_ui import ARTIFACTS, CONFORMANCE, REPO, browser_env
+from test_browser_ui import ARTIFACTS, CONFORMANCE, browser_env, run_browser_script
 
 
 def test_app_tabs_in_a_real_browser(tmp_path):
     env = browser_env()
     logs = tmp_path / "events"
     shutil.copytree(CONFORMANCE, logs)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = SparkplaneHistoryServer(logs, tmp_path)
     try:
         server.wait_listed(["app-20200706201101-0003"])
-        env.update(BASE_URL=server.base.removesuffix("api/v1/"), SCREENSHOTS=str(ARTIFACTS))
-        proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "app_tabs_ui.cjs")],
-                              env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "FAIL" not in proc.stdout
+        run_browser_script("app_tabs_ui.cjs", env, server.base.removesuffix("api/v1/"))
     finally:
         server.stop()
     for shot in ("tab_environment", "tab_storage", "tab_sql", "tab_sql_execution"):

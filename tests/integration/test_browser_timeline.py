@@ -4,25 +4,19 @@ against `sparkplane history-server` over the conformance logs: bars per job, sta
 executor, the time axis, tooltips, keyboard, and the charts. Screenshots are kept in
 test-artifacts/browser/timeline_*.png."""
 import shutil
-import subprocess
 
 from history_servers import SparkplaneHistoryServer
-from test_browser_ui import ARTIFACTS, CONFORMANCE, REPO, browser_env
+from test_browser_ui import ARTIFACTS, CONFORMANCE, browser_env, run_browser_script
 
 
 def test_timeline_in_a_real_browser(tmp_path):
     env = browser_env()
     logs = tmp_path / "events"
     shutil.copytree(CONFORMANCE, logs)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = SparkplaneHistoryServer(logs, tmp_path)
     try:
         server.wait_listed(["local-1642039451826", "application_1628109047826_1317105"])
-        env.update(BASE_URL=server.base.removesuffix("api/v1/"), SCREENSHOTS=str(ARTIFACTS))
-        proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "timeline_ui.cjs")],
-                              env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "FAIL" not in proc.stdout
+        run_browser_script("timeline_ui.cjs", env, server.base.removesuffix("api/v1/"))
     finally:
         server.stop()
     for shot in ("timeline_executors", "timeline_jobs", "timeline_job_opened"):

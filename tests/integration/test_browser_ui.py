@@ -47,13 +47,21 @@ def conformance_with_a_running_app(tmp_path):
     return logs
 
 
-def run_history_ui(env, base_url, shots):
+def run_browser_script(script, env, base_url, shots=ARTIFACTS, context=None, **variables):
+    """Runs tests/browser/<script> (see tests/browser/harness.cjs) against base_url with the
+    given variables in its environment; fails with its output (and what `context()` gives, e.g.
+    a server's log) unless every check passed."""
     shots.mkdir(parents=True, exist_ok=True)
-    env = dict(env, BASE_URL=base_url, SCREENSHOTS=str(shots))
-    proc = subprocess.run(["node", str(REPO / "tests" / "browser" / "history_ui.cjs")],
-                          env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    env = dict(env, BASE_URL=base_url, SCREENSHOTS=str(shots),
+               **{k: str(v) for k, v in variables.items()})
+    proc = subprocess.run(["node", str(REPO / "tests" / "browser" / script)], env=env,
+                          capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stdout + proc.stderr + (context() if context else "")
     assert "FAIL" not in proc.stdout
+
+
+def run_history_ui(env, base_url, shots):
+    run_browser_script("history_ui.cjs", env, base_url, shots)
     for shot in ("applications", "jobs", "stages", "executors"):
         assert (shots / f"{shot}.png").stat().st_size > 1000, shot
 
