@@ -91,7 +91,9 @@ void run_history_server(const HistoryFlags& f) {
     throw CliError(kExitUsage, std::string("--ui-base-path: ") + e.what());
   }
   history::mount_history(http, service, {f.user_header, f.groups_header, base_path});
-  ui::mount_ui(http, {.control_plane = false, .base_path = base_path});
+  ui::UiOptions uo;
+  uo.base_path = base_path;
+  ui::mount_ui(http, uo);
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });

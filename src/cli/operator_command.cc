@@ -12,11 +12,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "cli/cli.h"
 #include "cli/duration_flag.h"
+#include "cli/operator_ui.h"
 #include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
 #include "common/clock.h"
@@ -32,6 +35,7 @@
 #include "runtime/kube/kubeconfig.h"
 #include "runtime/kube/leader_election.h"
 #include "storage/location.h"
+#include "ui/ui_http.h"
 
 namespace sp::cli {
 namespace {
@@ -48,6 +52,8 @@ struct OperatorFlags {
   std::string retry_period = "2s";
   std::string identity;
   std::string listen = "127.0.0.1:8080";
+  std::string ui_listen;  // "" = no UI
+  std::string ui_history_url;
   int workers = 4;
   std::string master;
   std::string default_image;
@@ -146,6 +152,9 @@ void run_operator(const OperatorFlags& f) {
   lec.renew_deadline = parse_duration_flag("--renew-deadline", f.renew_deadline);
   lec.retry_period = parse_duration_flag("--retry-period", f.retry_period);
   auto [host, port] = parse_listen_address(f.listen);
+  std::optional<std::pair<std::string, int>> ui_address;
+  if (!f.ui_listen.empty()) ui_address = parse_listen_address(f.ui_listen);
+  ui::check_history_url(f.ui_history_url);  // before anything starts
 
   kube::KubeConfig config = kube::load_kube_config({f.kubeconfig, f.context});
   spdlog::info("sparkplane operator: {}", config.describe());
@@ -216,7 +225,20 @@ void run_operator(const OperatorFlags& f) {
     res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   const int bound = bind_http_server(http, host, port);
+  std::unique_ptr<OperatorUi> ui;
+  if (ui_address) {
+    ui = std::make_unique<OperatorUi>(
+        config, store, [&metrics] { return metrics.render(); },
+        OperatorUiOptions{.host = ui_address->first,
+                          .port = ui_address->second,
+                          .history_url = f.ui_history_url});
+  }
   std::thread server([&http] { http.listen_after_bind(); });
+  if (ui) {
+    ui->start();
+    spdlog::info("sparkplane operator: read-only web UI on http://{}:{}", ui_address->first,
+                 ui->port());
+  }
 
   store.start();
   runtime.start();
@@ -260,6 +282,7 @@ void run_operator(const OperatorFlags& f) {
   if (elector) elector->stop();  // releases the lease: a standby takes over at once
   runtime.stop();
   store.stop();
+  if (ui) ui->stop();
   http.stop();
   server.join();
 }
@@ -291,6 +314,11 @@ void add_operator_command(CLI::App& app, GlobalOptions& /*g*/) {
   cmd->add_option("--identity", f->identity, "this candidate's identity (default host_uuid)");
   cmd->add_option("--listen", f->listen, "address for /metrics, /healthz and /readyz")
       ->capture_default_str();
+  cmd->add_option("--ui-listen", f->ui_listen,
+                  "also serve the read-only web UI of the applications on this address (e.g. "
+                  "0.0.0.0:8081; default: no UI)");
+  cmd->add_option("--ui-history-url", f->ui_history_url,
+                  "the history server's UI, linked from each application of the web UI");
   cmd->add_option("--workers", f->workers, "reconcile workers")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -125,7 +125,9 @@ void run_up(const UpOptions& o) {
   ho.listing_cache = state / "history-listing.json";
   history::HistoryService history(history_store, "", ho);
   history::mount_history(server.http(), history, {});
-  ui::mount_ui(server.http(), {.control_plane = true, .base_path = ""});
+  ui::UiOptions uo;
+  uo.control_plane = true;
+  ui::mount_ui(server.http(), uo);
   history.start();
   if (ship_loop) ship_loop->start();
 

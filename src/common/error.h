@@ -29,4 +29,10 @@ class Invalid : public Error {
   using Error::Error;
 };
 
+// A dependency that cannot answer now (HTTP 503): try again later or fix what the message names.
+class Unavailable : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace sp

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/json.h"
 #include "ui/ui_assets.h"
 
 namespace sp::ui {
@@ -94,9 +95,26 @@ std::string normalize_base_path(const std::string& text) {
   return out;
 }
 
+std::string check_history_url(const std::string& text) {
+  if (text.empty()) return text;
+  const bool ok = text.rfind("https://", 0) == 0 || text.rfind("http://", 0) == 0 ||
+                  (text[0] == '/' && text.rfind("//", 0) != 0);
+  const bool clean = std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\';
+  });
+  if (!ok || !clean) {
+    throw Invalid("invalid history URL \"" + text +
+                  "\": give an http:// or https:// address of the history server's UI, or a path "
+                  "starting with /, without spaces or quotes");
+  }
+  return text;
+}
+
 void mount_ui(httplib::Server& server, UiOptions options) {
-  const std::string config =
-      std::string("{\"controlPlane\":") + (options.control_plane ? "true" : "false") + "}";
+  const std::string config = Json{{"controlPlane", options.control_plane},
+                                  {"history", options.history},
+                                  {"historyUrl", check_history_url(options.history_url)}}
+                                 .dump();
   std::vector<std::string> bases = {""};
   if (!options.base_path.empty()) {
     bases.push_back(options.base_path);

@@ -5,8 +5,8 @@
 // 400 or more is printed, to name the request behind a console error.
 //   const { browserTest, check } = require("./harness.cjs");
 //   browserTest(async (page, t) => { ...; check(ok, "what"); });
-// t.expect404 = true lets the browser's own "status of 404" console errors through (a page
-// that is about a missing thing). Exit status: 0 all good, 1 a check or rule failed, 2 a crash.
+// t.expectStatus = [404] lets the browser's own "status of 404" console errors through (a page
+// that is about a missing thing, or a server that cannot give something and says so). Exit status: 0 all good, 1 a check or rule failed, 2 a crash.
 const path = require("path");
 const { chromium } = require(path.join(process.env.PLAYWRIGHT_DIR, "node_modules", "playwright-core"));
 
@@ -18,7 +18,7 @@ function check(ok, what) {
 }
 
 function browserTest(body) {
-  const t = { expect404: false };
+  const t = { expectStatus: [] };
   (async () => {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true,
                                             args: ["--no-sandbox"] });
@@ -33,7 +33,7 @@ function browserTest(body) {
     });
     page.on("console", (m) => {
       if (m.type() !== "error") return;
-      if (t.expect404 && m.text().includes("status of 404")) return;
+      if (t.expectStatus.some((code) => m.text().includes(`status of ${code}`))) return;
       problems.push(`console error: ${m.text()} ${m.location().url}`);
     });
     await body(page, t);

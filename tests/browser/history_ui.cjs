@@ -74,7 +74,7 @@ browserTest(async (page, t) => {
   check(page.url().includes("#/apps/local-1430917381534/executors"), "the address names the page");
 
   // A missing app says so.
-  t.expect404 = true;
+  t.expectStatus = [404];
   await page.goto(BASE + "#/apps/no-such-app/jobs");
   await page.waitForSelector("main p.error");
   check((await page.locator("main h1").textContent()).includes("Cannot show"), "a missing app is an error page");

@@ -2,10 +2,11 @@
 // playwright-core) against a history server over the conformance logs: a job page reached by
 // clicks (summary, its stages), a stage page reached from it (summary, task metric quantiles,
 // the task table paged and sorted by the server, by mouse and keyboard), a failed task's error
-// message, and, when BIG_APP names one, a generated stage of 120 tasks paged to its end.
+// message, and, when BIG_APP names one, a generated stage of BIG_TASKS (100,000) tasks, paged to
+// its end without ever asking the server for more than one page of tasks.
 // Screenshots go to SCREENSHOTS. Any failed check, page error, console error or dialog fails.
 //   PLAYWRIGHT_DIR=... CHROMIUM=... BASE_URL=http://127.0.0.1:PORT/ SCREENSHOTS=DIR \
-//     [BIG_APP=app-id] node tests/browser/stage_ui.cjs
+//     [BIG_APP=app-id BIG_TASKS=n] node tests/browser/stage_ui.cjs
 const path = require("path");
 const { browserTest, check } = require("./harness.cjs");
 
@@ -116,20 +117,40 @@ browserTest(async (page, t) => {
         "Enter unfolds the full stack trace");
   await page.screenshot({ path: path.join(SHOTS, "stage_failed_task.png"), fullPage: true });
 
-  // A generated stage of 120 tasks: three pages.
+  // A generated stage of BIG_TASKS (100,000) tasks: the page asks for one page at a time.
   if (process.env.BIG_APP) {
+    const total = Number(process.env.BIG_TASKS);
+    const asked = [];
+    page.on("request", (r) => {
+      const m = r.url().match(/\/taskList\?.*length=(\d+)/);
+      if (m) asked.push(Number(m[1]));
+      if (/\/tasks(\?|$)/.test(r.url()) && !r.url().includes("taskList")) asked.push(Infinity);
+    });
     await page.goto(BASE + `#/apps/${process.env.BIG_APP}/stages/0/0`);
     // The page before was a stage page too: wait for this one's tasks, not that one's.
-    await page.waitForFunction((sel) => document.querySelector(`${sel} .position`)?.textContent.endsWith("of 120"), TASKS);
+    await page.waitForFunction(([sel, n]) => document.querySelector(`${sel} .position`)?.textContent.endsWith(`of ${n}`),
+                               [TASKS, total], { timeout: 120000 });
     pos = await position(page);
-    check(pos === "1–50 of 120", `the big stage's first page (${pos})`);
-    for (const want of ["51–100 of 120", "101–120 of 120"]) {
-      await page.locator(`${TASKS} button`, { hasText: "Next" }).click();
-      pos = await waitPosition(page, pos);
-      check(pos === want, `Next: ${want} (${pos})`);
-    }
-    check(await page.locator(`${TASKS} tbody tr`).count() === 20, "the last page holds 20 tasks");
+    check(pos === `1–50 of ${total}`, `the big stage's first page (${pos})`);
+    check(await page.locator(`${TASKS} tbody tr`).count() === 50, "50 rows in the page, not all");
+    await page.locator(`${TASKS} button`, { hasText: "Next" }).click();
+    pos = await waitPosition(page, pos);
+    check(pos === `51–100 of ${total}`, `Next: the second page (${pos})`);
+    await page.locator(`${TASKS} button`, { hasText: "Last" }).click();
+    pos = await waitPosition(page, pos);
+    check(pos === `${total - 49}–${total} of ${total}`, `Last: the last page (${pos})`);
+    check(await page.locator(`${TASKS} tbody tr`).count() === 50, "the last page holds 50 tasks");
     check(await page.locator(`${TASKS} button`, { hasText: "Next" }).isDisabled(), "and no next page");
+    const ids = (await column(page, "Task ID")).map(Number);
+    check(ids[ids.length - 1] === total - 1, `the last task is ${total - 1} (${ids[ids.length - 1]})`);
+    await page.locator(`${TASKS} th[data-col="Run Time"]`).click();
+    pos = await waitPosition(page, pos);
+    const runs = (await column(page, "Run Time")).map(ms);
+    check(pos === `1–50 of ${total}` && sorted(runs, false) && runs[0] === 10,
+          `sorting by run time starts again at the first page, shortest first (${pos}, ${runs[0]})`);
+    check(await page.locator(`${TASKS} button`, { hasText: "First" }).isDisabled(), "First is off there");
+    check(asked.length >= 4 && asked.every((n) => n <= 51),
+          `every request asked for one page of tasks at most (${asked.join(",")})`);
     await page.screenshot({ path: path.join(SHOTS, "stage_big.png"), fullPage: true });
   }
 });

@@ -1,7 +1,7 @@
 """The job and stage pages in a real browser: tests/browser/stage_ui.cjs drives Debian's
 chromium (as test_browser_ui.py does) against `sparkplane history-server` over the conformance
-logs plus a generated app with one stage of 120 tasks, so the task table's server-side paging
-runs to a third page. Screenshots are kept in test-artifacts/browser/."""
+logs plus a generated app with one stage of 100,000 tasks: the page shows it by asking the server
+for one page of tasks at a time, never all of them, and pages to its end. Screenshots are kept in test-artifacts/browser/."""
 import json
 import shutil
 
@@ -9,11 +9,12 @@ from history_servers import SparkplaneHistoryServer
 from test_browser_ui import ARTIFACTS, CONFORMANCE, browser_env, run_browser_script
 
 BIG_APP = "local-1888888888888"
-BIG_TASKS = 120
+BIG_TASKS = 100_000
 
 
 def big_stage_log():
-    """Spark listener events (JSON lines) of an app with one job of one stage of 120 tasks."""
+    """Spark listener events (JSON lines) of an app with one job of one stage of BIG_TASKS tasks
+    (about 90 MB)."""
     t0 = 1766844910000
     stage = {"Stage ID": 0, "Stage Attempt ID": 0, "Stage Name": "count at big.py:1",
              "Number of Tasks": BIG_TASKS, "RDD Info": [], "Parent IDs": [], "Details": "",
@@ -64,7 +65,7 @@ def test_job_and_stage_pages_in_a_real_browser(tmp_path):
     try:
         server.wait_listed(["local-1430917381534", "local-1422981780767", BIG_APP])
         run_browser_script("stage_ui.cjs", env, server.base.removesuffix("api/v1/"),
-                           BIG_APP=BIG_APP)
+                           BIG_APP=BIG_APP, BIG_TASKS=BIG_TASKS)
     finally:
         server.stop()
     for shot in ("job", "stage", "stage_failed_task", "stage_big"):

@@ -846,3 +846,62 @@ def test_api_server_restart_mid_watch(kube, tmp_path):
     finally:
         rc = op.stop()
     assert rc == 0, op.tail()
+
+
+def test_read_only_web_ui(kube, tmp_path):
+    """`--ui-listen`: the control plane's pages over the cluster's applications, read-only, in
+    a real browser (tests/browser/operator_ui.cjs): the app listed with its state, its Events as
+    state history, its driver log or the API server's reason for having none (kwok runs no
+    container), a link to the history server; every write refused."""
+    from test_browser_ui import browser_env, run_browser_script
+
+    ns, name = "op-web-ui", "ui-pi"
+    create_namespace(kube, ns)
+    ui_port = free_port()
+    history = "https://history.example.test/spark"
+    op = Operator(kube, tmp_path / "operator.log", [ns],
+                  extra=["--ui-listen", f"127.0.0.1:{ui_port}", "--ui-history-url", history])
+    op.start()
+    ui = f"http://127.0.0.1:{ui_port}"
+
+    def get(path, method="GET", body=None):
+        req = urllib.request.Request(ui + path, method=method, data=body,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    try:
+        apply(kube, ns, spark_pi(name))
+        a = wait_state(kube, ns, name, "RUNNING", timeout=60)
+        kube.wait("the Spark application id in the status", lambda: app(kube, ns, name)[
+            "status"].get("sparkApplicationId"), timeout=30)
+        spark_id = app(kube, ns, name)["status"]["sparkApplicationId"]
+
+        status, body = get("/ui-config.json")
+        assert status == 200 and yaml.safe_load(body) == {
+            "controlPlane": True, "history": False, "historyUrl": history}
+        status, body = get(f"/apis/sparkoperator.k8s.io/v1beta2/namespaces/{ns}/sparkapplications/{name}")
+        assert status == 200 and yaml.safe_load(body)["metadata"]["name"] == name
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            status, body = get(f"/apis/sparkoperator.k8s.io/v1beta2/namespaces/{ns}/sparkapplications"
+                               + ("" if method == "POST" else f"/{name}"), method, b"{}")
+            assert status == 405 and "read-only" in body and "kubectl" in body, (method, body)
+        assert app(kube, ns, name)["metadata"]["name"] == name  # still there
+        status, body = get(f"/api/v1/namespaces/{ns}/events?fieldSelector=involvedObject.name%3D{name}")
+        assert status == 200
+        assert "SparkApplicationSubmitted" in {e["reason"] for e in yaml.safe_load(body)["items"]}
+        status, body = get(f"/apis/sparkplane.io/v1/namespaces/{ns}/sparkapplications/{name}/log"
+                           "?stream=stdout")
+        assert status in (200, 503), body
+        if status == 503:
+            assert "could not give the driver's log" in body, body
+        status, _ = get("/api/v1/applications")
+        assert status == 404  # the history pages are on the history server
+
+        run_browser_script("operator_ui.cjs", browser_env(), ui + "/", context=op.tail,
+                           APP_NAME=name, SPARK_ID=spark_id, HISTORY_URL=history)
+    finally:
+        assert op.stop() == 0, op.tail()

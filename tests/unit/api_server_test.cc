@@ -410,6 +410,42 @@ TEST_F(ApiServerTest, DriverLogsByAttemptAndOffset) {
   EXPECT_EQ(client_->get(base + "?stream=all&offset=3").status, 400);
 }
 
+TEST_F(ApiServerTest, AReadOnlyServerServesReadsAndRefusesEveryWrite) {
+  create(app("spark-pi"));
+  struct Unreachable : LogSource {
+    std::vector<LogAttempt> attempts(const std::string&, const std::string&) override {
+      return {LogAttempt{1, "pod", ""}};
+    }
+    std::string read(const LogAttempt&, LogStream, uint64_t, size_t) override {
+      throw Unavailable("the API server could not give the driver's log: kubelet unreachable");
+    }
+  } logs;
+  ApiServer::Options o;
+  o.read_only = true;
+  ApiServer ro(*store_, nullptr, logs, nullptr, o);
+  const int port = ro.bind("127.0.0.1", 0);
+  ro.start();
+  {
+    HttpClient c("http://127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(c.get(std::string(kApps) + "/spark-pi").status, 200);
+    EXPECT_EQ(Json::parse(c.get(kApps).body)["items"].size(), 1u);
+    const std::string one = std::string(kApps) + "/spark-pi";
+    for (const auto& r : {c.post(kApps, app("other").dump()), c.put(one, app("spark-pi").dump()),
+                          c.patch(one, "{}", "application/merge-patch+json"), c.del(one)}) {
+      EXPECT_EQ(r.status, 405) << r.body;
+      EXPECT_NE(r.body.find("read-only"), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find("kubectl"), std::string::npos) << r.body;
+    }
+    auto log = c.get("/apis/sparkplane.io/v1/namespaces/default/sparkapplications/spark-pi/log");
+    EXPECT_EQ(log.status, 503);
+    EXPECT_EQ(Json::parse(log.body)["reason"], "ServiceUnavailable");
+    EXPECT_NE(log.body.find("kubelet unreachable"), std::string::npos) << log.body;
+  }
+  ro.stop();
+  EXPECT_EQ(store_->list(controller::kSparkApplications, "").size(), 1u);  // nothing changed
+  EXPECT_TRUE(store_->get(controller::kSparkApplications, "default", "spark-pi").has_value());
+}
+
 TEST_F(ApiServerTest, OversizedBodyIsRefused) {
   std::string big(5 * 1024 * 1024, ' ');
   auto r = client_->post(kApps, big);

@@ -116,6 +116,8 @@ void ApiServer::Impl::serve(const httplib::Request& req, httplib::Response& res,
     reply = Reply::json(409, status_failure(409, "Conflict", e.what()));
   } catch (const Invalid& e) {
     reply = Reply::json(400, status_failure(400, "BadRequest", e.what()));
+  } catch (const Unavailable& e) {
+    reply = Reply::json(503, status_failure(503, "ServiceUnavailable", e.what()));
   } catch (const std::exception& e) {
     spdlog::error("api: {} {}: {}", req.method, req.path, e.what());
     reply = Reply::json(
@@ -136,10 +138,20 @@ void ApiServer::Impl::install_routes() {
   };
   const std::string resources_re = R"(/apis/sparkoperator\.k8s\.io/.*)";
   server.Get(resources_re, route(&Impl::resources));
-  server.Post(resources_re, route(&Impl::resources));
-  server.Put(resources_re, route(&Impl::resources));
-  server.Patch(resources_re, route(&Impl::resources));
-  server.Delete(resources_re, route(&Impl::resources));
+  if (options.read_only) {
+    auto refuse = [this](const Request& req, Response& res) {
+      serve(req, res, &Impl::read_only_refusal);
+    };
+    server.Post(resources_re, refuse);
+    server.Put(resources_re, refuse);
+    server.Patch(resources_re, refuse);
+    server.Delete(resources_re, refuse);
+  } else {
+    server.Post(resources_re, route(&Impl::resources));
+    server.Put(resources_re, route(&Impl::resources));
+    server.Patch(resources_re, route(&Impl::resources));
+    server.Delete(resources_re, route(&Impl::resources));
+  }
   server.Get(R"(/apis/sparkplane\.io/v1/namespaces/[^/]+/sparkapplications/[^/]+/log)",
              route(&Impl::driver_log));
   server.Get(R"(/api/v1/namespaces/[^/]+/events)", route(&Impl::event_list));
@@ -169,6 +181,13 @@ void ApiServer::Impl::install_routes() {
         res.set_content(status_failure(res.status, reason, message).dump(), "application/json");
         return httplib::Server::HandlerResponse::Handled;
       }));
+}
+
+Reply ApiServer::Impl::read_only_refusal(const httplib::Request& req) {
+  throw HttpError(405, "MethodNotAllowed",
+                  "this server is read-only (" + req.method + " " + req.path +
+                      "): change SparkApplications through the Kubernetes API, e.g. kubectl "
+                      "apply -f app.yaml");
 }
 
 Reply ApiServer::Impl::version(const httplib::Request&) {

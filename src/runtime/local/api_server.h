@@ -32,7 +32,9 @@
 // api::validate) and answer 422 Invalid with one cause per field error; the stored spec stays as
 // sent, unknown fields included, each reported in a `Warning: 299 - "unknown field \"...\""`
 // response header. PUT needs metadata.resourceVersion (409 Conflict when stale). Bodies over
-// 4 MiB get 413. The server listens on 127.0.0.1 unless told otherwise.
+// 4 MiB get 413. A read-only server (Options::read_only) answers every write with 405. A
+// LogSource or event lister that throws sp::Unavailable gets 503 ServiceUnavailable with its
+// message. The server listens on 127.0.0.1 unless told otherwise.
 #pragma once
 
 #include <cstdint>
@@ -85,6 +87,9 @@ class ApiServer {
   struct Options {
     size_t max_body_bytes = 4 * 1024 * 1024;
     int threads = 32;  // httplib holds a thread per keep-alive connection
+    // Only GET: every write answers 405 and names kubectl (the operator's UI, whose store is
+    // a Kubernetes API server that has its own access control).
+    bool read_only = false;
   };
 
   // Every argument must outlive the server.

@@ -90,6 +90,7 @@ struct ApiServer::Impl {
   Reply driver_log(const httplib::Request& req);  // /apis/sparkplane.io/...
   Reply event_list(const httplib::Request& req);  // /api/v1/.../events
   Reply version(const httplib::Request& req);
+  Reply read_only_refusal(const httplib::Request& req);
   Reply metrics_text(const httplib::Request& req);
 
   // Resource handlers (api_resources.cc).

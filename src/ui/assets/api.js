@@ -5,7 +5,14 @@
 async function get(path, accept) {
   const r = await fetch(path, { headers: { Accept: accept } });
   if (!r.ok) {
-    const err = new Error(`${r.status}: ${(await r.text()).slice(0, 300)}`);
+    const body = await r.text();
+    let message = body;
+    try {
+      message = JSON.parse(body).message ?? body;  // a Kubernetes Status names the problem
+    } catch {
+      // not JSON: the text itself
+    }
+    const err = new Error(`${r.status}: ${String(message).slice(0, 300)}`);
     err.status = r.status;
     throw err;
   }
@@ -26,4 +33,11 @@ export async function getJson(path) {
 export async function getText(path) {
   const r = await get(path, "text/plain");
   return { text: await r.text(), headers: r.headers };
+}
+
+// What this server offers (ui-config.json): {controlPlane, history, historyUrl}. Read once.
+let config;
+export function uiConfig() {
+  config ??= getJson("ui-config.json").catch(() => ({ controlPlane: false, history: true }));
+  return config;
 }

@@ -8,7 +8,8 @@ import { el, link } from "./dom.js";
 import { appPage } from "./page_app.js";
 import { applicationsPage } from "./page_applications.js";
 import { comparePage } from "./page_compare.js";
-import { controlAppPage, controlPage, hasControlPlane } from "./page_control.js";
+import { uiConfig } from "./api.js";
+import { controlAppPage, controlPage } from "./page_control.js";
 
 const main = document.getElementById("main");
 const crumbs = document.getElementById("crumbs");
@@ -25,7 +26,7 @@ async function page(parts) {
   if (parts[0] === "compare") return comparePage(parts[1], parts[2]);
   if (parts[0] === "control" && parts.length === 3) return controlAppPage(parts[1], parts[2]);
   if (parts[0] === "control") return controlPage();
-  return applicationsPage();
+  return (await uiConfig()).history === false ? controlPage() : applicationsPage();
 }
 
 async function render() {
@@ -40,10 +41,13 @@ async function render() {
   }
 }
 
-// The sections this server has: the history always, the control plane under `sparkplane up`.
+// The sections this server has: the history (not on the operator's UI, which links to the
+// history server), the control plane under `sparkplane up` and the operator.
 async function showSections() {
-  const links = [link("#/", "History")];
-  if (await hasControlPlane()) links.push(link("#/control", "Control plane"));
+  const c = await uiConfig();
+  const links = [];
+  if (c.history !== false) links.push(link("#/", "History"));
+  if (c.controlPlane === true) links.push(link("#/control", "Control plane"));
   sections.replaceChildren(...links);
 }
 

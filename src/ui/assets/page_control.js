@@ -1,8 +1,9 @@
-// The control plane's pages, where the server has one (`sparkplane up`; a bare history server
-// has not): the SparkApplications and ScheduledSparkApplications with state and attempts, and
+// The control plane's pages, where the server has one (`sparkplane up`, and the operator's
+// read-only UI; a bare history server has not): the SparkApplications and ScheduledSparkApplications with state and attempts, and
 // per application its state history (its Events), its driver's logs (followed live while the
-// driver runs) and a link to its history. Routes: #/control and #/control/<namespace>/<name>.
-import { getJson, getText } from "./api.js";
+// driver runs) and a link to its history (on this server, or on the history server that
+// ui-config.json's historyUrl names). Routes: #/control and #/control/<namespace>/<name>.
+import { getJson, getText, uiConfig } from "./api.js";
 import { el, fmtTime, link, route, state } from "./dom.js";
 import { table } from "./table.js";
 
@@ -10,21 +11,24 @@ const GROUP = "apis/sparkoperator.k8s.io/v1beta2";
 const FOLLOW_MS = 1000;
 const MAX_LOG_CHARS = 2_000_000;  // the page keeps the last 2 MB of a log
 
-// Whether this server runs the control plane (it says so in ui-config.json).
-export async function hasControlPlane() {
-  try {
-    return (await getJson("ui-config.json")).controlPlane === true;
-  } catch {
-    return false;
-  }
+// Where an application's history is: "" (this server), a URL, or null (nowhere known).
+let historyBase = "";
+
+async function loadHistoryBase() {
+  const c = await uiConfig();
+  historyBase = c.history !== false ? "" : c.historyUrl ? c.historyUrl.replace(/\/?$/, "/") : null;
 }
 
 function historyLink(app) {
   const id = app.status?.sparkApplicationId;
-  return id ? link(route("apps", id, "jobs"), id) : "";
+  if (!id) return "";
+  if (historyBase === null) return id;
+  return historyBase ? el("a", { href: historyBase + route("apps", id, "jobs") }, id)
+                     : link(route("apps", id, "jobs"), id);
 }
 
 export async function controlPage() {
+  await loadHistoryBase();
   const [apps, scheduled] = await Promise.all([
     getJson(`${GROUP}/sparkapplications`), getJson(`${GROUP}/scheduledsparkapplications`)]);
   const st = (a) => a.status ?? {};
@@ -137,6 +141,7 @@ function eventsTable(events) {
 }
 
 export async function controlAppPage(ns, name) {
+  await loadHistoryBase();
   const path = `${GROUP}/namespaces/${encodeURIComponent(ns)}/sparkapplications/${encodeURIComponent(name)}`;
   const eventsPath = `api/v1/namespaces/${encodeURIComponent(ns)}/events?fieldSelector=` +
                      encodeURIComponent(`involvedObject.name=${name}`);

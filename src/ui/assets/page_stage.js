@@ -105,17 +105,22 @@ function tasksTable(stageApi, total) {
     }));
     const body = shown.map((t) =>
       el("tr", {}, TASK_COLUMNS.map((c) => el("td", { class: c.num ? "num" : null }, c.cell(t)))));
-    const page = (delta, name) => () => {
-      offset = Math.max(0, offset + delta);
+    const go = (to, name) => () => {
+      offset = Math.max(0, to);
       draw(name).catch(fail);
     };
+    const last = Math.floor((count - 1) / TASKS_PER_PAGE) * TASKS_PER_PAGE;
     const pager = el("div", { class: "pager" },
+      el("button", { "data-pager": "first", disabled: offset === 0, onclick: go(0, "first") },
+         "First"),
       el("button", { "data-pager": "previous", disabled: offset === 0,
-                     onclick: page(-TASKS_PER_PAGE, "previous") }, "Previous"),
+                     onclick: go(offset - TASKS_PER_PAGE, "previous") }, "Previous"),
       el("span", { class: "muted position", "aria-live": "polite" },
          `${shown.length === 0 ? 0 : offset + 1}–${offset + shown.length} of ${count}`),
       el("button", { "data-pager": "next", disabled: !more,
-                     onclick: page(TASKS_PER_PAGE, "next") }, "Next"));
+                     onclick: go(offset + TASKS_PER_PAGE, "next") }, "Next"),
+      el("button", { "data-pager": "last", disabled: !more || last <= offset,
+                     onclick: go(last, "last") }, "Last"));
     wrap.replaceChildren(
       el("table", {}, el("caption", { class: "muted" }, "Tasks (sorted by the server)"),
          el("thead", {}, head), el("tbody", {}, body)),

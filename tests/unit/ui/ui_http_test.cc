@@ -39,5 +39,15 @@ TEST(UiBasePath, IsNormalizedOrRefused) {
   }
 }
 
+TEST(UiHistoryUrl, OnlyWebAddressesAndPathsAreLinked) {
+  for (const char* good : {"", "https://history.example.com/", "http://h:18080", "/history/"}) {
+    EXPECT_EQ(check_history_url(good), good);
+  }
+  for (const char* bad : {"javascript:alert(1)", "data:text/html,x", "//evil.example.com",
+                          "history", "https://h/a b", "https://h/\"x", "https://h/<x>"}) {
+    EXPECT_THROW(check_history_url(bad), Invalid) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sp::ui
