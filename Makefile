@@ -33,6 +33,7 @@ test: build-asan format-check unit-test integration-test
 
 unit-test: build-asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 120
+	node --test tests/ui/
 
 integration-test: build-asan cluster-deps minio-deps browser-deps
 	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration

@@ -41,10 +41,16 @@ browserTest(async (page, t) => {
   await open(`#/apps/${APP}/executors`, "main table tbody tr", "executors", "Executors");
   check(await rows() >= 1, "executors are listed");
   const rdds = await answer("storage/rdd");
-  await open(`#/apps/${APP}/storage`, rdds.length ? "main table tbody tr" : "main p", "storage", "Storage");
-  check(rdds.length ? await rows() === rdds.length
-                    : (await page.locator("main").textContent()).includes("No cached RDDs"),
-        `storage shows what the API holds (${rdds.length} RDDs)`);
+  check(rdds.length >= 1, `the cached DataFrame is in the history (${rdds.length} RDDs)`);
+  await open(`#/apps/${APP}/storage`, "main table tbody tr", "storage", "Storage");
+  check(await rows() === rdds.length, `storage lists the cached RDDs (${rdds.length})`);
+  await page.locator("main table tbody a").first().click();
+  await page.waitForSelector("main h1");
+  await page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length > 0);
+  const rddText = await page.locator("main").textContent();
+  check(rddText.includes("Memory") && rddText.includes("rdd_"),
+        "an RDD's page shows its storage level and its blocks");
+  await page.screenshot({ path: path.join(SHOTS, "real_storage_rdd.png"), fullPage: true });
   await open(`#/apps/${APP}/environment`, "main table tbody tr", "environment", "Environment");
   check((await page.locator("main").textContent()).includes("spark.app.name"), "Spark properties are shown");
   await open(`#/apps/${APP}/sql`, "main table tbody tr", "sql", "SQL");
@@ -57,6 +63,15 @@ browserTest(async (page, t) => {
   await open(`#/apps/${APP}/timeline`, "main svg", "timeline", "Timeline");
   check(await page.locator("main svg a").count() >= jobs, "the timeline draws the jobs");
   await open(`#/apps/${APP}/summary`, "main h2", "summary", "Summary");
-  check((await page.locator("main").textContent()).includes("RuntimeError: failing once on purpose"),
+  const summary = await page.locator("main").textContent();
+  check(summary.includes("RuntimeError: failing once on purpose"),
         "the summary names the Python error of the failed task, not its traceback's first line");
+  const kinds = await page.locator("main section.finding").evaluateAll(
+    (ss) => ss.map((s) => s.dataset.kind));
+  for (const kind of ["failed-jobs", "failed-tasks", "skew", "spill"]) {
+    check(kinds.includes(kind), `the summary finds ${kind} (${kinds})`);
+  }
+  const skew = await page.locator("main section.finding[data-kind=skew]").textContent();
+  check(skew.startsWith("1 stage with skewed tasks") && skew.includes("(sum at "),
+        `the skewed stage is the one with the slow task (${skew})`);
 });

@@ -1,5 +1,6 @@
 """Every page of the UI for a real Spark application (tests/integration/apps/sql_cache.py: SQL,
-a cached DataFrame, a shuffle, a failed job) run by `sparkplane up`, in a real browser
+a cached DataFrame with its block updates logged, a shuffle, a spilling sort, a skewed stage, a
+failed job) run by `sparkplane up`, in a real browser
 (tests/browser/real_app_ui.cjs)."""
 
 from conftest import REPO, spark_app
@@ -10,6 +11,8 @@ def test_every_page_for_a_real_spark_application(server):
     env = browser_env()
     doc = spark_app("sqlcache", "pi.py")
     doc["spec"]["mainApplicationFile"] = str(REPO / "tests/integration/apps/sql_cache.py")
+    doc["spec"]["sparkConf"] = {"spark.eventLog.logBlockUpdates.enabled": "true",
+                                "spark.shuffle.spill.numElementsForceSpillThreshold": "5000"}
     server.apply(doc)
     r = server.wait_state("sqlcache", "COMPLETED")
     assert r.returncode == 0, r.stdout + r.stderr + server.tail()
