@@ -8,8 +8,8 @@
 #   kwok                      go install sigs.k8s.io/kwok/cmd/kwok
 # Idempotent: a second run only checks and prints where the binaries are.
 # Env: SPARKPLANE_CACHE (default ~/.cache/sparkplane), CLUSTER_BUILD_JOBS (go -p,
-# default 2), and CLUSTER_WITH_KUBECTL=1 to build kubectl too (debugging only;
-# nothing needs it).
+# default 2). kubectl is built too: the deploy tests (tests/integration/test_deploy.py) and
+# deploy/local's Makefile use it.
 set -euo pipefail
 
 # ---- pinned versions: change them here only --------------------------------
@@ -31,7 +31,8 @@ JOBS="${CLUSTER_BUILD_JOBS:-2}"
 if [ "${1:-}" = --paths ]; then
   for kv in KUBE_VERSION="$KUBE_VERSION" KWOK_VERSION="$KWOK_VERSION" ETCD_VERSION="$ETCD_VERSION" \
     ETCD="$ETCD_BIN/etcd" KWOK="$KWOK_BIN/kwok" KUBE_APISERVER="$KUBE_BIN/kube-apiserver" \
-    KUBE_SCHEDULER="$KUBE_BIN/kube-scheduler" KUBE_CONTROLLER_MANAGER="$KUBE_BIN/kube-controller-manager"; do
+    KUBE_SCHEDULER="$KUBE_BIN/kube-scheduler" KUBE_CONTROLLER_MANAGER="$KUBE_BIN/kube-controller-manager" \
+    KUBECTL="$KUBE_BIN/kubectl"; do
     printf '%s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
   exit 0
@@ -70,8 +71,7 @@ write_kube_wrapper() {
     "$(for m in $staging; do echo "$m => $m $staging_version"; done)"
 }
 
-KUBE_CMDS=(kube-apiserver kube-scheduler kube-controller-manager)
-[ "${CLUSTER_WITH_KUBECTL:-0}" = 1 ] && KUBE_CMDS+=(kubectl)
+KUBE_CMDS=(kube-apiserver kube-scheduler kube-controller-manager kubectl)
 
 kube_built() {
   local c

@@ -13,8 +13,10 @@
 #include "common/error.h"
 #include "common/http_server.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/quantity.h"
 #include "history/history_http.h"
+#include "history/history_metrics.h"
 #include "history/history_service.h"
 #include "storage/location.h"
 #include "ui/ui_http.h"
@@ -90,12 +92,17 @@ void run_history_server(const HistoryFlags& f) {
   } catch (const Error& e) {
     throw CliError(kExitUsage, std::string("--ui-base-path: ") + e.what());
   }
-  history::mount_history(http, service, {f.user_header, f.groups_header, base_path});
+  MetricsRegistry metrics;
+  history::mount_history(http, service, {f.user_header, f.groups_header, base_path, &metrics});
   ui::UiOptions uo;
   uo.base_path = base_path;
   ui::mount_ui(http, uo);
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
+  });
+  http.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.render() + history::render_history_metrics(service),
+                    "text/plain; version=0.0.4; charset=utf-8");
   });
   const int bound = bind_http_server(http, host, port);
   service.start();

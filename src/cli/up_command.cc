@@ -18,6 +18,7 @@
 #include "eventlog/log_shipper.h"
 #include "eventlog/ship_loop.h"
 #include "history/history_http.h"
+#include "history/history_metrics.h"
 #include "history/history_service.h"
 #include "runtime/local/api_server.h"
 #include "runtime/local/database.h"
@@ -111,20 +112,23 @@ void run_up(const UpOptions& o) {
   ro.working_dir = fs::current_path().string();
   local::LocalRuntime runtime(ro);
   RuntimeLogs logs(runtime);
-  local::ApiServer server(
-      store,
-      [&store](const std::string& ns, const std::string& name) {
-        return store.list_events(ns, name);
-      },
-      logs, [&metrics] { return metrics.render(); });
-  const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
-
   // Spark's history REST API (/api/v1) over the applications' event logs, on the same port.
   history::HistoryOptions ho;
   ho.update_interval = std::chrono::seconds(2);
   ho.listing_cache = state / "history-listing.json";
   history::HistoryService history(history_store, "", ho);
-  history::mount_history(server.http(), history, {});
+  local::ApiServer server(
+      store,
+      [&store](const std::string& ns, const std::string& name) {
+        return store.list_events(ns, name);
+      },
+      logs,
+      [&metrics, &history] { return metrics.render() + history::render_history_metrics(history); });
+  const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
+
+  history::HttpOptions hh;
+  hh.metrics = &metrics;
+  history::mount_history(server.http(), history, hh);
   ui::UiOptions uo;
   uo.control_plane = true;
   ui::mount_ui(server.http(), uo);

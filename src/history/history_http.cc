@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+
+#include "common/metrics.h"
 #include "history/api_path.h"
 
 namespace sp::history {
@@ -33,6 +36,31 @@ QueryParams query_of(const httplib::Request& req) {
   return q;
 }
 
+// The request metrics, or none.
+struct RequestMetrics {
+  Counter* requests = nullptr;
+  Counter* errors = nullptr;
+  Histogram* duration = nullptr;
+
+  explicit RequestMetrics(MetricsRegistry* m) {
+    if (m == nullptr) return;
+    requests = &m->counter("sparkplane_history_requests_total", "History API requests answered.");
+    errors = &m->counter("sparkplane_history_request_errors_total",
+                         "History API requests answered with a 5xx status.");
+    duration = &m->histogram("sparkplane_history_request_duration_seconds",
+                             "Time to answer a history API request (a zip download: until its "
+                             "first bytes).",
+                             {0.001, 0.005, 0.025, 0.1, 0.25, 1, 2.5, 10, 30});
+  }
+  void count(int status, std::chrono::steady_clock::time_point began) const {
+    if (requests == nullptr) return;
+    requests->inc();
+    if (status >= 500) errors->inc();
+    duration->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  }
+};
+
 void send(httplib::Response& res, Answer a) {
   res.status = a.status;
   res.set_content(std::move(a.body), a.content_type.c_str());
@@ -43,10 +71,18 @@ void send(httplib::Response& res, Answer a) {
 void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options) {
   std::vector<std::string> bases = {""};
   if (!options.base_path.empty()) bases.push_back(options.base_path);  // checked: no regex chars
+  const RequestMetrics counted(options.metrics);
   for (const auto& base : bases) {
     server.Get(
         base + R"(/api/v1/(applications|version)(/.*)?)",
-        [&service, options](const httplib::Request& req, httplib::Response& res) {
+        [&service, options, counted](const httplib::Request& req, httplib::Response& res) {
+          const auto began = std::chrono::steady_clock::now();
+          struct Count {
+            const RequestMetrics& m;
+            const httplib::Response& res;
+            std::chrono::steady_clock::time_point began;
+            ~Count() { m.count(res.status, began); }
+          } count{counted, res, began};
           const std::string path = api_path_of(req, options.base_path);
           const Viewer viewer = viewer_of(req, options);
           auto parsed = parse_api_path(path);

@@ -9,6 +9,9 @@
 namespace httplib {
 class Server;
 }
+namespace sp {
+class MetricsRegistry;
+}
 
 namespace sp::history {
 
@@ -20,6 +23,9 @@ struct HttpOptions {
   // Also serve the API under this prefix ("/spark-history"; "" for none), for a proxy that
   // passes its path prefix on rather than stripping it.
   std::string base_path;
+  // Counts API requests here (sparkplane_history_requests_total, ..._request_errors_total for
+  // 5xx, ..._request_duration_seconds); null: not counted. Must outlive the server.
+  MetricsRegistry* metrics = nullptr;
 };
 
 void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options);

@@ -76,12 +76,14 @@ HistoryService::Indexed HistoryService::summarize(const eventlog::EventLog& log)
 
 ScanStats HistoryService::scan() {
   std::lock_guard scan_lock(scan_mu_);
+  const auto began = std::chrono::steady_clock::now();
   ScanStats stats;
   eventlog::Discovery found;
   try {
     found = eventlog::discover_logs(*store_, dir_);
   } catch (const std::exception& e) {
     spdlog::error("history: cannot list {}: {}", store_->describe(dir_), e.what());
+    count_scan(stats, false, began);
     return stats;
   }
   stats.logs = found.logs.size();
@@ -162,7 +164,41 @@ ScanStats HistoryService::scan() {
   for (const auto& id : gone) cache_.erase(id);
   if (stats.summarized > 0 || stats.removed > 0 || stats.restored > 0) listing_dirty_ = true;
   save_listing(false);
+  count_scan(stats, true, began);
   return stats;
+}
+
+void HistoryService::count_scan(const ScanStats& stats, bool listed,
+                                std::chrono::steady_clock::time_point began) {
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - began;
+  const std::chrono::duration<double> now = std::chrono::system_clock::now().time_since_epoch();
+  std::lock_guard lock(totals_mu_);
+  ++totals_.scans;
+  if (!listed) ++totals_.list_failures;
+  totals_.logs_summarized += stats.summarized;
+  totals_.logs_restored += stats.restored;
+  totals_.last_duration_seconds = took.count();
+  totals_.last_end_unix_seconds = now.count();
+}
+
+ScanTotals HistoryService::scan_totals() const {
+  std::lock_guard lock(totals_mu_);
+  return totals_;
+}
+
+ListingCounts HistoryService::listing_counts() const {
+  ListingCounts c;
+  std::set<std::string> apps;
+  std::shared_lock lock(mu_);
+  for (const auto& [key, ix] : index_) {
+    ++c.logs;
+    if (!ix.error.empty()) ++c.unreadable;
+    if (!ix.summary) continue;
+    if (ix.summary->has_app_id()) apps.insert(ix.summary->app_id);
+    if (!ix.summary->completed) ++c.in_progress;
+  }
+  c.apps = apps.size();
+  return c;
 }
 
 void HistoryService::save_listing(bool now) {

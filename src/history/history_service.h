@@ -57,6 +57,24 @@ struct ScanStats {
   std::uint64_t bytes_read = 0;
 };
 
+// What the listing holds now (for /metrics).
+struct ListingCounts {
+  std::size_t logs = 0;         // event logs found
+  std::size_t apps = 0;         // distinct application ids
+  std::size_t in_progress = 0;  // attempts without an end event
+  std::size_t unreadable = 0;   // logs that could not be read (problems())
+};
+
+// Since the service started (for /metrics).
+struct ScanTotals {
+  std::uint64_t scans = 0;
+  std::uint64_t list_failures = 0;    // scans that could not list the log directory
+  std::uint64_t logs_summarized = 0;  // logs read (new or changed)
+  std::uint64_t logs_restored = 0;    // listed from the listing cache without reading
+  double last_duration_seconds = 0;   // of the last scan
+  double last_end_unix_seconds = 0;   // when it ended; 0: none yet
+};
+
 class HistoryService {
  public:
   HistoryService(std::shared_ptr<const storage::ObjectStore> store, std::string dir_prefix,
@@ -83,6 +101,8 @@ class HistoryService {
                    const std::function<bool(std::string_view)>& sink);
 
   CacheStats cache_stats() const { return cache_.stats(); }
+  ListingCounts listing_counts() const;
+  ScanTotals scan_totals() const;
 
   // Logs that could not be read, each with its one-line reason (listed, and in the log).
   std::vector<std::pair<std::string, std::string>> problems() const;
@@ -115,6 +135,10 @@ class HistoryService {
   bool listing_dirty_ = false;
   std::optional<std::chrono::steady_clock::time_point> listing_saved_;
   static constexpr std::chrono::seconds kSaveListingEvery{30};
+  mutable std::mutex totals_mu_;
+  ScanTotals totals_;  // guarded by totals_mu_
+  // Counts a finished scan into totals_.
+  void count_scan(const ScanStats& stats, bool listed, std::chrono::steady_clock::time_point began);
 
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

@@ -1,5 +1,6 @@
 // The history service over a real log directory (a copy of the conformance logs): incremental
 // scans, the memory-bounded cache, corrupt logs, in-progress logs, ACLs and the logs zip.
+#include "history/history_metrics.h"
 #include "history/history_service.h"
 
 #include <gtest/gtest.h>
@@ -129,6 +130,28 @@ TEST_F(HistoryServiceTest, CorruptLogIsReportedAndOthersServed) {
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].first, "local-1999999999999");
   EXPECT_FALSE(problems[0].second.empty());
+}
+
+TEST_F(HistoryServiceTest, MetricsCountTheListingScansAndReplays) {
+  std::ofstream(dir_ / "local-1999999999999") << "\x01\x02 not an event log";
+  const std::string whole = file(kLogs / "local-1422981780767");
+  std::ofstream(dir_ / "local-1422981780768.inprogress", std::ios::binary)
+      << whole.substr(0, whole.find('\n', whole.find("SparkListenerJobStart")) + 1);
+  auto s = make();
+  s->scan();
+  s->scan();
+  EXPECT_EQ(s->answer("applications/local-1422981780767/jobs", {}, {}).status, 200);
+  const std::string m = render_history_metrics(*s);
+  for (const char* line :
+       {"sparkplane_history_logs 6\n", "sparkplane_history_logs_unreadable 1\n",
+        "sparkplane_history_attempts_in_progress 1\n", "sparkplane_history_scans_total 2\n",
+        "sparkplane_history_logs_read_total 6\n", "sparkplane_history_replays_total 1\n",
+        "sparkplane_history_cache_applications 1\n",
+        "# TYPE sparkplane_history_scans_total counter\n"}) {
+    EXPECT_NE(m.find(line), std::string::npos) << line << " in\n" << m;
+  }
+  const ListingCounts c = s->listing_counts();
+  EXPECT_EQ(c.apps, 4u);  // the in-progress copy names an application already listed
 }
 
 TEST_F(HistoryServiceTest, InProgressLogIsFollowed) {
