@@ -1,7 +1,7 @@
 // The history service over a real log directory (a copy of the conformance logs): incremental
 // scans, the memory-bounded cache, corrupt logs, in-progress logs, ACLs and the logs zip.
-#include "history/history_metrics.h"
 #include "history/history_service.h"
+#include "history/history_metrics.h"
 
 #include <gtest/gtest.h>
 
