@@ -14,6 +14,7 @@
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/process_metrics.h"
 #include "common/quantity.h"
 #include "history/history_http.h"
 #include "history/history_metrics.h"
@@ -101,8 +102,9 @@ void run_history_server(const HistoryFlags& f) {
     res.set_content("ok", "text/plain");
   });
   http.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.render() + history::render_history_metrics(service),
-                    "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(
+        metrics.render() + history::render_history_metrics(service) + render_process_metrics(),
+        "text/plain; version=0.0.4; charset=utf-8");
   });
   const int bound = bind_http_server(http, host, port);
   service.start();

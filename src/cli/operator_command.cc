@@ -27,6 +27,7 @@
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/process_metrics.h"
 #include "controller/manager.h"
 #include "runtime/kube/event_recorder.h"
 #include "runtime/kube/kube_client.h"
@@ -221,8 +222,12 @@ void run_operator(const OperatorFlags& f) {
       res.set_content("ok", "text/plain");
     }
   });
-  http.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  Gauge& leader_gauge = metrics.gauge("sparkplane_operator_leader",
+                                      "1 while this replica reconciles (leads, or runs alone)");
+  http.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    leader_gauge.set(standing_by && (!elector || leading) ? 1 : 0);
+    res.set_content(metrics.render() + render_process_metrics(),
+                    "text/plain; version=0.0.4; charset=utf-8");
   });
   const int bound = bind_http_server(http, host, port);
   std::unique_ptr<OperatorUi> ui;

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/process_metrics.h"
 #include "controller/manager.h"
 #include "eventlog/log_shipper.h"
 #include "eventlog/ship_loop.h"
@@ -123,7 +124,10 @@ void run_up(const UpOptions& o) {
         return store.list_events(ns, name);
       },
       logs,
-      [&metrics, &history] { return metrics.render() + history::render_history_metrics(history); });
+      [&metrics, &history] {
+        return metrics.render() + history::render_history_metrics(history) +
+               render_process_metrics();
+      });
   const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
 
   history::HttpOptions hh;
