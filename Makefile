@@ -7,7 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down minio-deps minio-up minio-down browser-deps
+.PHONY: all deps build build-asan demo test unit-test integration-test format format-check bench fuzz clean cluster-deps cluster-up cluster-down minio-deps minio-up minio-down browser-deps deploy-deps
 
 all: build
 
@@ -35,7 +35,7 @@ unit-test: build-asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 120
 	node --test tests/ui/
 
-integration-test: build-asan cluster-deps minio-deps browser-deps
+integration-test: build-asan cluster-deps minio-deps browser-deps deploy-deps
 	SPARKPLANE_BIN=$(CURDIR)/$(ASAN_BUILD)/sparkplane $(VENV)/bin/python -m pytest -q -x tests/integration
 
 # libFuzzer targets (tests/fuzz/*_fuzz.cc) with clang++, each run FUZZ_SECONDS (default 60).
@@ -73,6 +73,11 @@ cluster-down:
 # source into SPARKPLANE_CACHE; see scripts/minio/build.sh.
 minio-deps:
 	@./scripts/minio/build.sh
+
+# helm into ~/.cache/sparkplane, for the chart's tests and deploy/local (kubectl comes with
+# cluster-deps).
+deploy-deps:
+	@./scripts/deploy/build.sh
 
 # playwright-core from npm into ~/.cache/sparkplane, for the browser tests (Debian's chromium).
 browser-deps: deps

@@ -40,7 +40,8 @@ def binary_paths():
 def binaries_built():
     p = binary_paths()
     return all(os.access(p[k], os.X_OK)
-               for k in ("ETCD", "KWOK", "KUBE_APISERVER", "KUBE_SCHEDULER", "KUBE_CONTROLLER_MANAGER"))
+               for k in ("ETCD", "KWOK", "KUBE_APISERVER", "KUBE_SCHEDULER", "KUBE_CONTROLLER_MANAGER",
+                         "KUBECTL"))
 
 
 def build():
