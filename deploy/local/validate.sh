@@ -85,9 +85,10 @@ hint() {
 
 while read -r name ns; do
   [ -n "$name" ] || continue
-  read -r want have < <(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.replicas} {.status.availableReplicas}' 2>/dev/null) || continue
+  counts="$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.replicas} {.status.availableReplicas}' 2>/dev/null)" || continue
+  read -r want have <<<"$counts"
   have="${have:-0}"
-  if [ -z "$want" ]; then continue; fi
+  [ -n "$want" ] || continue
   if [ "$have" -ge "$want" ]; then
     ok "deployment $name: $have/$want available"
   else

@@ -357,6 +357,17 @@ def test_local_quickstart_installs_validates_and_runs_an_app(helm, kubectl, kube
         assert proc.wait(timeout=30) == 0, (tmp_path / "operator.log").read_text()
         log.close()
 
+    # A component that cannot run: validate says which pod, and the scheduler's reason.
+    kubectl("patch", "deployment", "sparkplane-minio", "-n", "sparkplane", "--type", "merge", "-p",
+            json.dumps({"spec": {"template": {"spec": {"nodeSelector": {"disk": "none-such"}}}}}))
+    deadline = time.time() + 60
+    while True:
+        bad = make_local(kubectl, helm, "validate", check=False)
+        if bad.returncode != 0 or time.time() > deadline:
+            break
+        time.sleep(1)
+    assert re.search(r"FAIL  deployment sparkplane-minio: 0/1 available: pod sparkplane-minio-\S+: "
+                     r"not scheduled: .*didn't match Pod's node affinity/selector", bad.stdout), bad.stdout
     # A component gone: validate names it and fails.
     kubectl("delete", "deployment", "sparkplane-minio", "-n", "sparkplane")
     bad = make_local(kubectl, helm, "validate", check=False)
