@@ -91,10 +91,11 @@ export async function appPage(parts, setCrumbs) {
   const tab = at < 0 ? "jobs" : parts[at];
   const appPath = at < 0 ? parts : parts.slice(0, at);
   const detail = at < 0 ? [] : parts.slice(at + 1);
-  const apps = await api(`applications/${encodeURIComponent(appPath[0])}`);
+  // Both at once: the tab's first request starts the app's replay on a cold server.
+  const [apps, content] = await Promise.all([
+    api(`applications/${encodeURIComponent(appPath[0])}`),
+    detail.length && DETAIL_PAGES[tab] ? DETAIL_PAGES[tab](appPath, detail) : APP_PAGES[tab](appPath)]);
   setCrumbs([[route("apps", ...appPath, "jobs"), `${apps.name} (${appPath.join(" / ")})`]]);
-  const content = detail.length && DETAIL_PAGES[tab]
-    ? await DETAIL_PAGES[tab](appPath, detail) : await APP_PAGES[tab](appPath);
   // Several attempts: the oldest and the newest side by side (attempts come newest first).
   const tries = apps.attempts ?? [];
   const compare = tries.length > 1 && tries.every((t) => t.attemptId)

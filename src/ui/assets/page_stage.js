@@ -67,8 +67,13 @@ const TASK_COLUMNS = [
   { label: "Errors", cell: (t) => errorCell(t.errorMessage) },
 ];
 
-// The tasks, one page at a time from the server. total: the stage's task attempts as counted.
-function tasksTable(stageApi, total) {
+const taskPage = (stageApi, offset, sortBy) =>
+  api(`${stageApi}/taskList?offset=${offset}&length=${TASKS_PER_PAGE + 1}` +
+      `&sortBy=${encodeURIComponent(sortBy)}`);
+
+// The tasks, one page at a time from the server. total: the stage's task attempts as counted;
+// first: the first page by ID, already asked for.
+function tasksTable(stageApi, total, first) {
   const wrap = el("div", { class: "table tasks" });
   let offset = 0;
   let sortBy = "ID";
@@ -77,8 +82,7 @@ function tasksTable(stageApi, total) {
   async function draw(focus) {
     const n = ++drawn;
     // One more than a page: tells whether a next page exists even if total is off.
-    const tasks = await api(`${stageApi}/taskList?offset=${offset}&length=${TASKS_PER_PAGE + 1}` +
-                            `&sortBy=${encodeURIComponent(sortBy)}`);
+    const tasks = n === 1 && first ? await first : await taskPage(stageApi, offset, sortBy);
     if (n !== drawn) return;
     const more = tasks.length > TASKS_PER_PAGE;
     const shown = tasks.slice(0, TASKS_PER_PAGE);
@@ -140,6 +144,9 @@ function tasksTable(stageApi, total) {
 export async function stagePage(appPath, [stageId, attemptId = "0"]) {
   const stageApi = `${appApiPath(appPath)}/stages/${encodeURIComponent(stageId)}/` +
                    encodeURIComponent(attemptId);
+  // The stage and its first page of tasks at once.
+  const first = taskPage(stageApi, 0, "ID");
+  first.catch(() => {});  // reported by the table
   const stage = await api(`${stageApi}?details=false`);
   // Quantiles exist once a task has finished (before, Spark's answer is a 404).
   const quantiles = (stage.numCompleteTasks ?? 0) > 0
@@ -147,7 +154,7 @@ export async function stagePage(appPath, [stageId, attemptId = "0"]) {
     : null;
   const attempts = (stage.numActiveTasks ?? 0) + (stage.numCompleteTasks ?? 0) +
                    (stage.numFailedTasks ?? 0) + (stage.numKilledTasks ?? 0);
-  const tasks = tasksTable(stageApi, Math.max(stage.numTasks ?? 0, attempts));
+  const tasks = tasksTable(stageApi, Math.max(stage.numTasks ?? 0, attempts), first);
   await tasks.ready;
   const spill = stage.memoryBytesSpilled || stage.diskBytesSpilled
     ? `${fmtBytes(stage.memoryBytesSpilled)} memory, ${fmtBytes(stage.diskBytesSpilled)} disk` : "0 B";

@@ -29,6 +29,17 @@ TEST(UiAssets, ThePageAndItsModulesAreBuiltIn) {
   }
 }
 
+TEST(UiAssets, ThePageAsksForEveryModuleAtOnce) {
+  const std::string_view page = find_asset("index.html")->body;
+  for (std::size_t i = 0; i < kAssetCount; ++i) {
+    const std::string_view path = kAssets[i].path;
+    if (!path.ends_with(".js") || path == "app.js") continue;
+    const std::string link =
+        "<link rel=\"modulepreload\" href=\"static/" + std::string(path) + "\">";
+    EXPECT_NE(page.find(link), std::string_view::npos) << link;
+  }
+}
+
 TEST(UiBasePath, IsNormalizedOrRefused) {
   EXPECT_EQ(normalize_base_path(""), "");
   EXPECT_EQ(normalize_base_path("/"), "");
