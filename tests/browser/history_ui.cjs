@@ -34,13 +34,28 @@ browserTest(async (page, t) => {
   await page.fill("input[type=search]", "XSS");
   check(await rowsOf(page) === 1, "search narrows the list to one app");
   await page.fill("input[type=search]", "");
-  await page.selectOption("select", "running");
+  const STATUS = "select[aria-label=Status]";
+  await page.selectOption(STATUS, "running");
   const running = await rowsOf(page);
-  await page.selectOption("select", "completed");
+  await page.selectOption(STATUS, "completed");
   const completed = await rowsOf(page);
   check(running + completed === total && running === 1,
         `status filter splits ${total} into ${running} running and ${completed} completed`);
-  await page.selectOption("select", "");
+  await page.selectOption(STATUS, "");
+  // The user filter: each user's rows, all of them, and only theirs.
+  const USER = "select[aria-label=User]";
+  const users = (await page.locator(`${USER} option`).allTextContents()).slice(1);
+  const userCol = await page.evaluate(() =>
+    [...document.querySelectorAll("main thead th")].findIndex((th) => th.textContent.startsWith("Spark User")) + 1);
+  let byUser = 0;
+  for (const u of users) {
+    await page.selectOption(USER, u);
+    const cells = await cellTexts(page, userCol);
+    check(cells.length > 0 && cells.every((c) => c === u), `the user filter shows only ${u}'s runs`);
+    byUser += await rowsOf(page);
+  }
+  check(users.length >= 2 && byUser <= total, `${users.length} users; their runs add up (${byUser} of ${total})`);
+  await page.selectOption(USER, "");
 
   // Sorting: a click on App ID, then Enter on the focused header reverses it.
   const idHeader = page.locator("main th", { hasText: "App ID" });

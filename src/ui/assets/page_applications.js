@@ -1,5 +1,5 @@
-// The application list: one row per attempt, as Spark's history page; search, status and date
-// filters, sorting and paging.
+// The application list: one row per attempt, as Spark's history page; search, status, user and
+// date filters, sorting and paging.
 import { api } from "./api.js";
 import { el, fmtDuration, fmtTime, link, parseTime, route, state } from "./dom.js";
 import { table } from "./table.js";
@@ -13,6 +13,9 @@ export async function applicationsPage() {
   const status = el("select", { "aria-label": "Status" },
     el("option", { value: "" }, "All"), el("option", { value: "completed" }, "Completed"),
     el("option", { value: "running" }, "Running"));
+  const users = [...new Set(rows.map((r) => r.attempt.sparkUser ?? ""))].filter(Boolean).sort();
+  const user = el("select", { "aria-label": "User" },
+    el("option", { value: "" }, "All users"), users.map((u) => el("option", { value: u }, u)));
   const since = el("input", { type: "date", "aria-label": "Started on or after" });
   const holder = el("div");
   // Runs ticked for comparison ("app" or "app:attempt"), kept across sorting and paging.
@@ -37,6 +40,7 @@ export async function applicationsPage() {
     const shown = rows.filter(({ app, attempt }) => {
       if (status.value === "completed" && !attempt.completed) return false;
       if (status.value === "running" && attempt.completed) return false;
+      if (user.value && attempt.sparkUser !== user.value) return false;
       if (from && (parseTime(attempt.startTimeEpoch ?? attempt.startTime) ?? 0) < from) return false;
       if (!q) return true;
       return [app.id, app.name, attempt.sparkUser].some((v) => String(v ?? "").toLowerCase().includes(q));
@@ -55,10 +59,10 @@ export async function applicationsPage() {
       { label: "Last Updated", value: (r) => r.attempt.lastUpdatedEpoch ?? 0, cell: (r) => fmtTime(r.attempt.lastUpdated) },
     ], shown, { sortBy: 3, descending: true }));
   }
-  for (const input of [search, status, since]) input.addEventListener("input", draw);
+  for (const input of [search, status, user, since]) input.addEventListener("input", draw);
   draw();
   return [el("h1", {}, "Applications"),
-          el("div", { class: "controls" }, search, status,
+          el("div", { class: "controls" }, search, status, user,
              el("label", {}, "Started since ", since), compare),
           holder];
 }
