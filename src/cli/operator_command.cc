@@ -20,7 +20,7 @@
 #include "cli/cli.h"
 #include "cli/duration_flag.h"
 #include "cli/operator_ui.h"
-#include "cli/s3_flags.h"
+#include "cli/ship_sidecar_flags.h"
 #include "cli/stop_signals.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -35,7 +35,6 @@
 #include "runtime/kube/kube_store.h"
 #include "runtime/kube/kubeconfig.h"
 #include "runtime/kube/leader_election.h"
-#include "storage/location.h"
 #include "ui/ui_http.h"
 
 namespace sp::cli {
@@ -62,10 +61,7 @@ struct OperatorFlags {
   std::string ingress_url_format;
   std::string ingress_class_name;
   std::string log_level = "info";
-  // The event-log ship sidecar (driver_resources.h, EventLogShipOptions).
-  std::string ship_image;
-  std::string event_log_dir;
-  storage::S3Settings s3;
+  ShipSidecarFlags ship;  // the event-log ship sidecar (driver_resources.h)
 };
 
 // "a,b" -> {"a", "b"}; "all", "" or "*" -> {} (every namespace).
@@ -104,37 +100,6 @@ std::string host_name() {
   return host;
 }
 
-// The sidecar's settings from the flags. Only the flags: the operator's own environment is not
-// the sidecar's, so unset ones are left to the application's env and the ship image's defaults.
-kube::EventLogShipOptions ship_options(const OperatorFlags& f) {
-  kube::EventLogShipOptions o;
-  if (!f.event_log_dir.empty()) {
-    if (f.ship_image.empty()) {
-      throw CliError(kExitUsage,
-                     "--event-log-dir " + f.event_log_dir +
-                         ": needs --ship-image (the sidecar that uploads the event logs)");
-    }
-    bool s3 = false;
-    try {
-      s3 = storage::parse_location(f.event_log_dir).is_s3();
-    } catch (const Error& e) {
-      throw CliError(kExitUsage, "--event-log-dir " + f.event_log_dir + ": " + e.what());
-    }
-    if (!s3) {
-      throw CliError(kExitUsage, "--event-log-dir " + f.event_log_dir +
-                                     ": expected s3://bucket/prefix (a local directory of the "
-                                     "operator means nothing to a driver pod)");
-    }
-  }
-  o.image = f.ship_image;
-  o.default_dir = f.event_log_dir;
-  o.s3_endpoint = f.s3.endpoint;
-  o.s3_region = f.s3.region;
-  o.s3_ca_file = f.s3.ca_file;
-  o.s3_path_style = f.s3.path_style.value_or(false);
-  return o;
-}
-
 [[noreturn]] void exit_now(int code) {
   spdlog::default_logger()->flush();
   std::fflush(nullptr);
@@ -147,7 +112,7 @@ void run_operator(const OperatorFlags& f) {
   init_logging(f.log_level);
 
   const auto namespaces = parse_namespaces(f.namespaces);
-  const kube::EventLogShipOptions ship = ship_options(f);
+  const kube::EventLogShipOptions ship = ship_sidecar_options(f.ship);
   kube::LeaderElectionConfig lec;
   lec.lease_duration = parse_duration_flag("--lease-duration", f.lease_duration);
   lec.renew_deadline = parse_duration_flag("--renew-deadline", f.renew_deadline);
@@ -339,15 +304,7 @@ void add_operator_command(CLI::App& app, GlobalOptions& /*g*/) {
   cmd->add_option("--ingress-class-name", f->ingress_class_name, "class of those Ingresses");
   cmd->add_option("--log-level", f->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  cmd->add_option("--ship-image", f->ship_image,
-                  "sparkplane image of an event-log ship sidecar for drivers whose "
-                  "spark.eventLog.dir is s3:// or s3a:// (default: no sidecar)");
-  cmd->add_option("--event-log-dir", f->event_log_dir,
-                  "s3://bucket/prefix for apps that enable event logs but name no "
-                  "spark.eventLog.dir (needs --ship-image)");
-  // Passed to the sidecar (as AWS_ENDPOINT_URL_S3, AWS_REGION, AWS_CA_BUNDLE env and
-  // --s3-path-style); the operator itself opens no bucket.
-  add_s3_flags(*cmd, f->s3);
+  add_ship_sidecar_flags(*cmd, f->ship);
   cmd->callback([f] { run_operator(*f); });
 }
 

@@ -9,6 +9,7 @@
 #include "api/defaults.h"
 #include "api/manifest.h"
 #include "cli/cli.h"
+#include "cli/ship_sidecar_flags.h"
 #include "common/error.h"
 #include "runtime/kube/driver_resources.h"
 
@@ -21,6 +22,7 @@ struct RenderFlags {
   std::string app_uid;
   kube::DriverOptions opts;
   bool no_ui_service = false;
+  ShipSidecarFlags ship;
 };
 
 std::string read_text(const std::string& file) {
@@ -40,6 +42,7 @@ void run(const RenderFlags& f, const GlobalOptions& g) {
       api::parse_manifests(read_text(f.file), f.file == "-" ? "<stdin>" : f.file, g.namespace_);
   kube::DriverOptions opts = f.opts;
   opts.enable_ui_service = !f.no_ui_service;
+  opts.ship = ship_sidecar_options(f.ship);
   Json items = Json::array();
   for (const auto& m : manifests) {
     for (const auto& w : m.warnings) std::cerr << "warning: " << w << "\n";
@@ -86,6 +89,7 @@ void add_render_driver_command(CLI::App& app, GlobalOptions& g) {
                   "an Ingress for the Spark UI at this URL ({{$appName}}, {{$appNamespace}})");
   cmd->add_option("--ingress-class-name", flags->opts.ingress_class_name,
                   "ingressClassName of the Ingresses");
+  add_ship_sidecar_flags(*cmd, flags->ship);
   cmd->callback([flags, &g] { run(*flags, g); });
 }
 

@@ -121,3 +121,34 @@ def test_exit_codes(server):
                                  capture_output=True, text=True, timeout=30)
     assert unreachable.returncode == 4
     assert "cannot reach sparkplane" in unreachable.stderr
+
+
+def test_render_driver_shows_the_ship_sidecar_the_operator_would_add(tmp_path):
+    """`render-driver` takes the operator's sidecar flags: an app logging to s3:// gets the
+    spark-event-log-shipper sidecar in the render, as the operator creates it."""
+    import json
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(
+        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\n"
+        "metadata: {name: pi, namespace: default, uid: 7d3f0f7e-3c5b-4d7a-9d4c-2f1e5b6a7c8d}\n"
+        "spec:\n  type: Scala\n  mode: cluster\n  image: apache/spark:4.1.1\n"
+        "  mainClass: org.apache.spark.examples.SparkPi\n"
+        "  mainApplicationFile: local:///opt/spark/examples/jars/spark-examples_2.13-4.1.1.jar\n"
+        "  sparkVersion: 4.1.1\n"
+        "  sparkConf: {spark.eventLog.enabled: \"true\", spark.eventLog.dir: \"s3://logs/events\"}\n"
+        "  driver: {cores: 1, memory: 512m}\n  executor: {cores: 1, instances: 1, memory: 512m}\n")
+
+    def pod(*flags):
+        out = subprocess.run([BIN, "render-driver", "-f", str(manifest), "--submission-id", "s1",
+                              *flags], capture_output=True, text=True, check=True).stdout
+        return [o for o in json.loads(out)["items"] if o["kind"] == "Pod"][0]
+
+    assert not pod()["spec"].get("initContainers")
+    sidecar = pod("--ship-image", "sparkplane:test", "--s3-endpoint", "http://minio:9000")[
+        "spec"]["initContainers"][0]
+    assert sidecar["name"] == "spark-event-log-shipper" and sidecar["image"] == "sparkplane:test"
+    assert sidecar["restartPolicy"] == "Always" and sidecar["args"][0] == "ship"
+    assert {"name": "AWS_ENDPOINT_URL_S3", "value": "http://minio:9000"} in sidecar["env"]
+    bad = subprocess.run([BIN, "render-driver", "-f", str(manifest), "--submission-id", "s1",
+                          "--event-log-dir", "s3://x"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "needs --ship-image" in bad.stderr
