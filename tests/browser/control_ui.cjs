@@ -11,9 +11,19 @@ const NAME = process.env.APP_NAME;
 const SHOTS = process.env.SCREENSHOTS;
 
 browserTest(async (page, t) => {
+  // The history list answers 2 s late, so the click below lands while it is still loading:
+  // that slower page must not replace the one asked for after it when it arrives.
+  await page.route(/\/api\/v1\/applications(\?.*)?$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 2000));
+    await route.continue();
+  });
   await page.goto(BASE);
   await page.locator("nav#sections a", { hasText: "Control plane" }).click();
   await page.waitForSelector("main table tbody tr");
+  await page.waitForTimeout(2500);
+  await page.unroute(/\/api\/v1\/applications(\?.*)?$/);
+  check(await page.locator("main h1").first().textContent() === "Spark applications",
+        "the control plane page stays (a slower earlier page does not replace it)");
   const row = page.locator("main table tbody tr", { hasText: NAME });
   check(await row.count() === 1, "the list shows the application");
   check((await row.textContent()).includes("RUNNING"), "it is running");

@@ -29,14 +29,21 @@ async function page(parts) {
   return (await uiConfig()).history === false ? controlPage() : applicationsPage();
 }
 
+// A page still loading when the address changes again is dropped when it arrives, so a slow
+// page never replaces the one asked for after it.
+let rendering = 0;
+
 async function render() {
+  const mine = ++rendering;
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   try {
     setCrumbs([]);
     const nodes = await page(parts);
+    if (mine !== rendering) return;
     main.replaceChildren(...nodes);
     document.title = `${main.querySelector("h1")?.textContent ?? ""} - sparkplane`;
   } catch (e) {
+    if (mine !== rendering) return;
     main.replaceChildren(el("h1", {}, "Cannot show this page"), el("p", { class: "error" }, e.message));
   }
 }
