@@ -91,7 +91,13 @@ browserTest(async (page, t) => {
   check(page.url().endsWith(`#/apps/${APP}/sql/${q.id}`), "the address names the execution");
   const detail = await apiJson(page, `sql/${q.id}?details=true&planDescription=true`);
   const boxes = await page.locator("main svg.plan-graph g.plan-node").count();
-  check(boxes === detail.nodes.length, `one box per plan node (${boxes} of ${detail.nodes.length})`);
+  const codegen = (n) => /^WholeStageCodegen \(\d+\)$/.test(n.nodeName);
+  const operators = detail.nodes.filter((n) => !codegen(n)).length;
+  check(boxes === operators, `one box per operator (${boxes} of ${operators})`);
+  const frames = await page.locator("main svg.plan-graph g.plan-codegen").count();
+  const stages = new Set(detail.nodes.map((n) => n.wholeStageCodegenId).filter((id) => id !== undefined));
+  check(frames === stages.size && frames === detail.nodes.filter(codegen).length,
+        `a frame per WholeStageCodegen stage, labelled by its node (${frames})`);
   const edges = await page.locator("main svg.plan-graph path.plan-edge").count();
   check(edges === detail.edges.length && edges > 0, `edges drawn (${edges} of ${detail.edges.length})`);
   const metric = detail.nodes.flatMap((n) => n.metrics).find((m) => m.name === "number of output rows");

@@ -59,6 +59,14 @@ browserTest(async (page, t) => {
   await page.waitForSelector("main svg.plan-graph g.plan-node");
   const boxes = await page.locator("main svg.plan-graph g.plan-node").count();
   check(boxes > 3, `an execution's plan is drawn (${boxes} nodes)`);
+  const sqlId = decodeURIComponent(page.url().split("/sql/")[1]);
+  const execution = await answer(`sql/${sqlId}?details=true&planDescription=false`);
+  const stagesOfCodegen = new Set(execution.nodes.map((n) => n.wholeStageCodegenId).filter((id) => id !== undefined));
+  const frames = await page.locator("main svg.plan-graph g.plan-codegen").count();
+  check(stagesOfCodegen.size > 0 && frames === stagesOfCodegen.size,
+        `each WholeStageCodegen stage is framed (${frames} frames, ${stagesOfCodegen.size} stages)`);
+  const operators = execution.nodes.filter((n) => !/^WholeStageCodegen \(\d+\)$/.test(n.nodeName)).length;
+  check(boxes === operators, `one box per operator, the codegen stages as frames (${boxes} of ${operators})`);
   await page.screenshot({ path: path.join(SHOTS, "real_sql_execution.png"), fullPage: true });
   await open(`#/apps/${APP}/timeline`, "main svg", "timeline", "Timeline");
   check(await page.locator("main svg a").count() >= jobs, "the timeline draws the jobs");

@@ -1,6 +1,9 @@
 // The physical plan of a SQL execution drawn as SVG: one box per node (name and metrics),
 // arrows from each edge's fromId to its toId, laid out top to bottom in layers: a node's rank
-// is the longest path reaching it, and nodes of a rank are ordered by id. Elements are made
+// is the longest path reaching it, and nodes of a rank are ordered by id. Nodes compiled into
+// one WholeStageCodegen stage (wholeStageCodegenId) sit in a dashed frame named after it, as in
+// Spark's UI; the plan's own "WholeStageCodegen (N)" nodes (no edges, a duration metric) are not
+// boxes but give their frame its label. Elements are made
 // with createElementNS and setAttribute, and text is textContent: nothing is parsed as markup.
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -11,6 +14,7 @@ const PAD = 8;
 const GAP_X = 30;
 const GAP_Y = 44;
 const MAX_CHARS = 44;
+const FRAME_PAD = 6;
 
 function svg(tag, attrs = {}, text) {
   const e = document.createElementNS(SVG, tag);
@@ -53,11 +57,46 @@ export function layers(nodes, edges) {
   return { byRank: byRank.filter(Boolean).map((r) => r.sort((a, b) => a.nodeId - b.nodeId)), edges: known };
 }
 
-export function planGraph(nodes, edges) {
+// One frame per WholeStageCodegen stage around its nodes' boxes ({x, y, h, node} by id):
+// [{ id, x, y, width, height, nodes }], by id.
+export function codegenFrames(boxes, boxWidth = BOX_WIDTH) {
+  const groups = new Map();
+  for (const b of boxes.values()) {
+    const id = b.node.wholeStageCodegenId;
+    if (id === undefined || id === null) continue;
+    const g = groups.get(id) ?? { id, x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, nodes: [] };
+    g.x0 = Math.min(g.x0, b.x);
+    g.y0 = Math.min(g.y0, b.y);
+    g.x1 = Math.max(g.x1, b.x + boxWidth);
+    g.y1 = Math.max(g.y1, b.y + b.h);
+    g.nodes.push(b.node.nodeId);
+    groups.set(id, g);
+  }
+  return [...groups.values()].sort((a, b) => a.id - b.id).map((g) => ({
+    id: g.id, x: g.x0 - FRAME_PAD, y: g.y0 - FRAME_PAD, width: g.x1 - g.x0 + 2 * FRAME_PAD,
+    height: g.y1 - g.y0 + 2 * FRAME_PAD, nodes: g.nodes.sort((a, b) => a - b) }));
+}
+
+const CODEGEN_NAME = /^WholeStageCodegen \((\d+)\)$/;
+
+// The plan's WholeStageCodegen nodes by stage id, and the other nodes.
+export function splitCodegen(nodes) {
+  const stages = new Map();
+  const rest = [];
+  for (const n of nodes) {
+    const m = CODEGEN_NAME.exec(String(n.nodeName ?? ""));
+    if (m) (stages.get(Number(m[1])) ?? stages.set(Number(m[1]), []).get(Number(m[1]))).push(n);
+    else rest.push(n);
+  }
+  return { stages, rest };
+}
+
+export function planGraph(allNodes, edges) {
+  const { stages, rest: nodes } = splitCodegen(allNodes);
   const { byRank, edges: known } = layers(nodes, edges);
   const boxes = new Map();
   const width = Math.max(1, ...byRank.map((r) => r.length * BOX_WIDTH + (r.length - 1) * GAP_X)) + 2 * PAD;
-  let y = PAD;
+  let y = PAD + (stages.size ? LINE_HEIGHT : 0);  // room for a top frame's label
   for (const row of byRank) {
     const heights = row.map((n) => TITLE_HEIGHT + (n.metrics ?? []).length * LINE_HEIGHT + PAD);
     const rowWidth = row.length * BOX_WIDTH + (row.length - 1) * GAP_X;
@@ -70,7 +109,7 @@ export function planGraph(nodes, edges) {
   }
   const height = y - GAP_Y + PAD;
   const root = svg("svg", { class: "plan-graph", width, height, viewBox: `0 0 ${width} ${height}`,
-                            role: "img", "aria-label": `Physical plan: ${nodes.length} nodes` });
+                            role: "img", "aria-label": `Physical plan: ${nodes.length} nodes, ${stages.size} codegen stages` });
   const defs = svg("defs");
   const marker = svg("marker", { id: "plan-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
                                  markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
@@ -78,6 +117,17 @@ export function planGraph(nodes, edges) {
   defs.append(marker);
   root.append(defs);
 
+  for (const f of codegenFrames(boxes)) {
+    const own = stages.get(f.id) ?? [];
+    const metrics = own.flatMap((n) => (n.metrics ?? []).map(metricLine));
+    const name = `WholeStageCodegen (${f.id})`;
+    const g = svg("g", { class: "plan-codegen", "data-codegen-id": f.id });
+    g.append(svg("title", {}, [`${name}: nodes ${f.nodes.join(", ")}`, ...metrics].join("\n")));
+    g.append(svg("rect", { x: f.x, y: f.y, width: f.width, height: f.height, rx: 6, ry: 6 }));
+    g.append(svg("text", { x: f.x + f.width - 4, y: f.y - 3, "text-anchor": "end", class: "plan-codegen-name" },
+                 own.length === 1 && metrics.length ? `${name} · ${metrics[0]}` : name));
+    root.append(g);
+  }
   for (const e of known) {
     const a = boxes.get(e.fromId);
     const b = boxes.get(e.toId);
