@@ -798,10 +798,10 @@ def start_kubeflow(binary, cluster, workdir):
 # ---- the cluster --------------------------------------------------------------------------------
 
 def apply_crds(cluster, extra_dir=None):
-    """sparkplane's CRDs (deploy/crds), and from extra_dir the CRDs they lack (Kubeflow's
+    """sparkplane's CRDs (deploy/helm/sparkplane/crds), and from extra_dir the CRDs they lack (Kubeflow's
     SparkConnect, which its controller watches)."""
     crds = {}
-    for f in sorted((REPO / "deploy" / "crds").glob("*.yaml")):
+    for f in sorted((REPO / "deploy" / "helm" / "sparkplane" / "crds").glob("*.yaml")):
         doc = yaml.safe_load(f.read_text())
         crds[doc["metadata"]["name"]] = doc
     if extra_dir:

@@ -40,7 +40,7 @@ fi
 for crd in sparkapplications scheduledsparkapplications; do
   est="$(k get crd "$crd.sparkoperator.k8s.io" -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)"
   if [ "$est" = True ]; then ok "CRD $crd.sparkoperator.k8s.io is established"
-  else fail "CRD $crd.sparkoperator.k8s.io is ${est:+not established ($est)}${est:-missing}: Helm installs it from the chart's crds/ on first install only (kubectl apply -f deploy/crds)"
+  else fail "CRD $crd.sparkoperator.k8s.io is ${est:+not established ($est)}${est:-missing}: Helm installs it from the chart's crds/ on first install only (kubectl apply -f deploy/helm/sparkplane/crds)"
   fi
 done
 

@@ -74,7 +74,7 @@ if ! built; then
   mv -f "$BIN.tmp" "$BIN"
 
   # Its CRDs, as the release ships them (the bench applies the ones sparkplane's
-  # deploy/crds lacks, such as SparkConnect, which its controller watches).
+  # deploy/helm/sparkplane/crds lacks, such as SparkConnect, which its controller watches).
   rm -rf "$CRDS"
   mkdir -p "$CRDS"
   cp "$MOD_DIR"/config/crd/bases/*.yaml "$CRDS/"

@@ -244,7 +244,7 @@ void run_operator(const OperatorFlags& f) {
       warned = true;
       spdlog::warn(
           "sparkplane operator: informers have not synced after 10 s (are the CRDs of "
-          "deploy/crds installed, and may this user list and watch them?)");
+          "deploy/helm/sparkplane/crds installed, and may this user list and watch them?)");
     }
   }
   spdlog::info("sparkplane operator: stopping on signal {}", sig);

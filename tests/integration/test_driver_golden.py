@@ -25,7 +25,7 @@ Differences by design, which this comparison does not show:
 - SPARK_USER is the user spark-submit runs as; sparkplane takes it from an option (the operator's
   image runs spark-submit as "spark"), or spec.proxyUser.
 
-The CRDs of deploy/crds are applied too, and every manifest of examples/ and tests/data must be
+The CRDs of deploy/helm/sparkplane/crds are applied too, and every manifest of examples/ and tests/data must be
 accepted unchanged (strict field validation) and read back unchanged (nothing pruned).
 """
 import copy
@@ -250,7 +250,7 @@ def volume(pod, name):
 # ---- tests --------------------------------------------------------------------------------------
 
 def test_crds_accept_every_manifest_unchanged(kube):
-    for crd in sorted(glob.glob(str(REPO / "deploy" / "crds" / "*.yaml"))):
+    for crd in sorted(glob.glob(str(REPO / "deploy" / "helm" / "sparkplane" / "crds" / "*.yaml"))):
         kube.api("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
                  yaml.safe_load(Path(crd).read_text()))
     for crd in ("sparkapplications", "scheduledsparkapplications"):

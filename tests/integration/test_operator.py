@@ -1,7 +1,7 @@
 """End to end: `sparkplane operator` against a real test cluster (etcd, kube-apiserver,
 kube-scheduler, kube-controller-manager for garbage collection, kwok as the kubelet).
 
-The CRDs of deploy/crds are applied, then `sparkplane operator` ($SPARKPLANE_BIN) reconciles
+The CRDs of deploy/helm/sparkplane/crds are applied, then `sparkplane operator` ($SPARKPLANE_BIN) reconciles
 SparkApplications: it creates each driver's ConfigMap, Pod and Service itself, kwok runs the pod
 (Pending -> Running) and a test ends it by annotating it `sparkplane.test/complete: succeeded`
 or `failed` (scripts/cluster/kwok-stages.yaml). Each test works in namespaces of its own; the
@@ -282,7 +282,7 @@ def kube():
         pytest.skip(f"{BIN} is not built (set SPARKPLANE_BIN)")
     cluster = KubeCluster(nodes=2).start()
     try:
-        for crd in sorted(glob.glob(str(REPO / "deploy" / "crds" / "*.yaml"))):
+        for crd in sorted(glob.glob(str(REPO / "deploy" / "helm" / "sparkplane" / "crds" / "*.yaml"))):
             cluster.api("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
                         yaml.safe_load(Path(crd).read_text()))
         for crd in ("sparkapplications", "scheduledsparkapplications"):

@@ -1,7 +1,7 @@
-// The CRDs of deploy/crds: their names, versions and printer columns as the Kubeflow operator's;
-// their schemas structural (every node typed or left unpruned); and every SparkApplication and
-// ScheduledSparkApplication manifest of examples/ and tests/data valid against them with nothing
-// pruned, checked by the small OpenAPI v3 validator below.
+// The CRDs of deploy/helm/sparkplane/crds: their names, versions and printer columns as the
+// Kubeflow operator's; their schemas structural (every node typed or left unpruned); and every
+// SparkApplication and ScheduledSparkApplication manifest of examples/ and tests/data valid against
+// them with nothing pruned, checked by the small OpenAPI v3 validator below.
 #include <gtest/gtest.h>
 #include <regex.h>
 
@@ -24,7 +24,7 @@ std::string read(const fs::path& p) {
 }
 
 Json crd(const std::string& file) {
-  fs::path p = fs::path(SPARKPLANE_SOURCE_DIR) / "deploy" / "crds" / file;
+  fs::path p = fs::path(SPARKPLANE_SOURCE_DIR) / "deploy" / "helm" / "sparkplane" / "crds" / file;
   return parse_yaml_documents(read(p), p.string()).at(0);
 }
 

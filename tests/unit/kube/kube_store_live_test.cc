@@ -26,7 +26,8 @@ using controller::kSparkApplications;
 void ensure_spark_crds(KubeClient& client) {
   for (const char* file : {"sparkoperator.k8s.io_sparkapplications.yaml",
                            "sparkoperator.k8s.io_scheduledsparkapplications.yaml"}) {
-    const std::string path = std::string(SPARKPLANE_SOURCE_DIR) + "/deploy/crds/" + file;
+    const std::string path =
+        std::string(SPARKPLANE_SOURCE_DIR) + "/deploy/helm/sparkplane/crds/" + file;
     std::ifstream in(path);
     ASSERT_TRUE(in) << path;
     std::stringstream text;
