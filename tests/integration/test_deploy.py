@@ -109,6 +109,19 @@ def test_lint_and_template_every_value_set(helm):
             "ConfigMap", "Job", "Secret"} <= kinds(everything)
 
 
+def test_the_chart_packages_with_its_crds_and_dashboards(helm, tmp_path):
+    import tarfile
+    run([helm, "package", str(CHART), "--destination", str(tmp_path)])
+    (archive,) = tmp_path.glob("sparkplane-*.tgz")
+    names = set(tarfile.open(archive).getnames())
+    for want in ("sparkplane/crds/sparkoperator.k8s.io_sparkapplications.yaml",
+                 "sparkplane/crds/sparkoperator.k8s.io_scheduledsparkapplications.yaml",
+                 "sparkplane/dashboards/operator.json", "sparkplane/values.schema.json",
+                 "sparkplane/charts/minio/Chart.yaml", "sparkplane/templates/NOTES.txt"):
+        assert want in names, want
+    assert not any(n.startswith("sparkplane/ci/") for n in names)
+
+
 def test_bad_values_are_refused_with_a_message_naming_them(helm):
     cases = [
         (["--set", "operator.replicas=2", "--set", "operator.leaderElection.enabled=false"],
