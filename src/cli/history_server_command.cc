@@ -10,6 +10,7 @@
 #include "cli/duration_flag.h"
 #include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
+#include "cli/ui_flags.h"
 #include "common/error.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -87,12 +88,7 @@ void run_history_server(const HistoryFlags& f) {
   history::HistoryService service(store, "", o);
   httplib::Server http;
   configure_http_server(http, f.threads);
-  std::string base_path;
-  try {
-    base_path = ui::normalize_base_path(f.ui_base_path);
-  } catch (const Error& e) {
-    throw CliError(kExitUsage, std::string("--ui-base-path: ") + e.what());
-  }
+  const std::string base_path = ui_base_path_flag(f.ui_base_path);
   MetricsRegistry metrics;
   history::mount_history(http, service, {f.user_header, f.groups_header, base_path, &metrics});
   ui::UiOptions uo;
@@ -154,9 +150,7 @@ void add_history_server_command(CLI::App& app) {
   cmd->add_option("--store-path", f->store_path,
                   "local directory where the listing is kept between runs, so that a restart "
                   "reads only new and changed logs (spark.history.store.path)");
-  cmd->add_option("--ui-base-path", f->ui_base_path,
-                  "also serve the UI and the API under this path prefix, for a proxy or ingress "
-                  "that passes its prefix on (one that strips it needs nothing)");
+  add_ui_base_path_flag(*cmd, f->ui_base_path);
   cmd->add_option("--threads", f->threads, "HTTP worker threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

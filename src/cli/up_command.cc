@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/s3_flags.h"
 #include "cli/stop_signals.h"
+#include "cli/ui_flags.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -43,7 +44,14 @@ struct UpOptions {
   std::string log_level = "info";
   int workers = 4;
   storage::S3Settings s3;
+  std::string ui_base_path;
 };
+
+local::ApiServer::Options api_options(const std::string& base_path) {
+  local::ApiServer::Options o;
+  o.base_path = base_path;
+  return o;
+}
 
 // The driver logs the API serves are the local runtime's attempt files.
 class RuntimeLogs final : public local::LogSource {
@@ -73,6 +81,7 @@ void run_up(const UpOptions& o) {
   init_logging(o.log_level);
   const fs::path state = fs::absolute(o.state_dir.empty() ? default_state_dir() : o.state_dir);
   auto [host, port] = local::parse_listen_address(o.listen);
+  const std::string base_path = ui_base_path_flag(o.ui_base_path);
 
   local::Database db(state);  // takes the state dir's lock; a clear error if it is held
   // Spark writes its logs into a local directory. With an s3:// --event-log-dir that directory
@@ -127,14 +136,17 @@ void run_up(const UpOptions& o) {
       [&metrics, &history] {
         return metrics.render() + history::render_history_metrics(history) +
                render_process_metrics();
-      });
+      },
+      api_options(base_path));
   const int bound = server.bind(host, port);  // before any work starts: a busy port changes nothing
 
   history::HttpOptions hh;
   hh.metrics = &metrics;
+  hh.base_path = base_path;
   history::mount_history(server.http(), history, hh);
   ui::UiOptions uo;
   uo.control_plane = true;
+  uo.base_path = base_path;
   ui::mount_ui(server.http(), uo);
   history.start();
   if (ship_loop) ship_loop->start();
@@ -177,6 +189,7 @@ void add_up_command(CLI::App& app, GlobalOptions& /*g*/) {
                   "Spark event log directory: a path, or s3://bucket/prefix (shipped there from "
                   "<state-dir>/event-log-staging) (default <state-dir>/spark-events)");
   add_s3_flags(*cmd, opts->s3);
+  add_ui_base_path_flag(*cmd, opts->ui_base_path);
   cmd->add_option("--log-level", opts->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   cmd->add_option("--workers", opts->workers, "reconcile workers")

@@ -446,6 +446,27 @@ TEST_F(ApiServerTest, AReadOnlyServerServesReadsAndRefusesEveryWrite) {
   EXPECT_TRUE(store_->get(controller::kSparkApplications, "default", "spark-pi").has_value());
 }
 
+TEST_F(ApiServerTest, EveryRouteIsAlsoServedUnderTheBasePath) {
+  create(app("spark-pi"));
+  ApiServer::Options o;
+  o.base_path = "/spark.plane";
+  ApiServer prefixed(*store_, nullptr, logs_, nullptr, o);
+  const int port = prefixed.bind("127.0.0.1", 0);
+  prefixed.start();
+  {
+    HttpClient c("http://127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(c.get(std::string("/spark.plane") + kApps + "/spark-pi").status, 200);
+    EXPECT_EQ(c.get(std::string(kApps) + "/spark-pi").status, 200);
+    EXPECT_EQ(c.get("/spark.plane/api/v1/namespaces/default/events").status, 200);
+    EXPECT_EQ(c.get("/spark.plane/healthz").body, "ok");
+    auto made = c.post(std::string("/spark.plane") + kApps, app("other").dump());
+    EXPECT_EQ(made.status, 201) << made.body;
+    EXPECT_EQ(c.get(std::string("/sparkXplane") + kApps).status, 404);  // "." is not a wildcard
+  }
+  prefixed.stop();
+  EXPECT_TRUE(store_->get(controller::kSparkApplications, "default", "other").has_value());
+}
+
 TEST_F(ApiServerTest, OversizedBodyIsRefused) {
   std::string big(5 * 1024 * 1024, ' ');
   auto r = client_->post(kApps, big);

@@ -40,7 +40,7 @@ void check_label(const std::string& what, const std::string& v) {
 
 Reply ApiServer::Impl::driver_log(const httplib::Request& req) {
   // apis, sparkplane.io, v1, namespaces, {ns}, sparkapplications, {name}, log
-  auto segs = split_path(req.path);
+  auto segs = segments(req);
   if (segs.size() != 8) bad_request("bad log path " + req.path);
   const std::string& ns = segs[4];
   const std::string& name = segs[6];
@@ -98,7 +98,7 @@ Reply ApiServer::Impl::driver_log(const httplib::Request& req) {
 }
 
 Reply ApiServer::Impl::event_list(const httplib::Request& req) {
-  auto segs = split_path(req.path);  // api, v1, [namespaces, {ns},] events
+  auto segs = segments(req);  // api, v1, [namespaces, {ns},] events
   std::string ns;
   if (segs.size() == 5) {
     ns = segs[3];

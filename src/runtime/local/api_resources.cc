@@ -154,7 +154,7 @@ Json ApiServer::Impl::must_get(const ResourceKind& kind, const std::string& ns,
 }
 
 Reply ApiServer::Impl::resources(const httplib::Request& req) {
-  auto segs = split_path(req.path);  // apis, sparkoperator.k8s.io, v1beta2, ...
+  auto segs = segments(req);  // apis, sparkoperator.k8s.io, v1beta2, ...
   const std::string& method = req.method;
   auto unsupported = [&]() -> Reply {
     throw HttpError(405, "MethodNotAllowed",

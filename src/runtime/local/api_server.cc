@@ -136,32 +136,40 @@ void ApiServer::Impl::install_routes() {
   auto route = [this](Reply (Impl::*handler)(const Request&)) {
     return [this, handler](const Request& req, Response& res) { serve(req, res, handler); };
   };
-  const std::string resources_re = R"(/apis/sparkoperator\.k8s\.io/.*)";
-  server.Get(resources_re, route(&Impl::resources));
-  if (options.read_only) {
-    auto refuse = [this](const Request& req, Response& res) {
-      serve(req, res, &Impl::read_only_refusal);
-    };
-    server.Post(resources_re, refuse);
-    server.Put(resources_re, refuse);
-    server.Patch(resources_re, refuse);
-    server.Delete(resources_re, refuse);
-  } else {
-    server.Post(resources_re, route(&Impl::resources));
-    server.Put(resources_re, route(&Impl::resources));
-    server.Patch(resources_re, route(&Impl::resources));
-    server.Delete(resources_re, route(&Impl::resources));
+  std::vector<std::string> bases = {""};
+  if (!options.base_path.empty()) {
+    std::string escaped;  // a normalized base path has no regex characters but "."
+    for (char c : options.base_path) escaped += c == '.' ? std::string("\\.") : std::string(1, c);
+    bases.push_back(escaped);
   }
-  server.Get(R"(/apis/sparkplane\.io/v1/namespaces/[^/]+/sparkapplications/[^/]+/log)",
-             route(&Impl::driver_log));
-  server.Get(R"(/api/v1/namespaces/[^/]+/events)", route(&Impl::event_list));
-  server.Get(R"(/api/v1/events)", route(&Impl::event_list));
-  server.Get("/version", route(&Impl::version));
-  server.Get("/metrics", route(&Impl::metrics_text));
-  auto ok = [](const Request&, Response& res) { res.set_content("ok", "text/plain"); };
-  server.Get("/healthz", ok);
-  server.Get("/readyz", ok);
-  server.Get("/livez", ok);
+  for (const std::string& base : bases) {
+    const std::string resources_re = base + R"(/apis/sparkoperator\.k8s\.io/.*)";
+    server.Get(resources_re, route(&Impl::resources));
+    if (options.read_only) {
+      auto refuse = [this](const Request& req, Response& res) {
+        serve(req, res, &Impl::read_only_refusal);
+      };
+      server.Post(resources_re, refuse);
+      server.Put(resources_re, refuse);
+      server.Patch(resources_re, refuse);
+      server.Delete(resources_re, refuse);
+    } else {
+      server.Post(resources_re, route(&Impl::resources));
+      server.Put(resources_re, route(&Impl::resources));
+      server.Patch(resources_re, route(&Impl::resources));
+      server.Delete(resources_re, route(&Impl::resources));
+    }
+    server.Get(base + R"(/apis/sparkplane\.io/v1/namespaces/[^/]+/sparkapplications/[^/]+/log)",
+               route(&Impl::driver_log));
+    server.Get(base + R"(/api/v1/namespaces/[^/]+/events)", route(&Impl::event_list));
+    server.Get(base + R"(/api/v1/events)", route(&Impl::event_list));
+    server.Get(base + "/version", route(&Impl::version));
+    server.Get(base + "/metrics", route(&Impl::metrics_text));
+    auto ok = [](const Request&, Response& res) { res.set_content("ok", "text/plain"); };
+    server.Get(base + "/healthz", ok);
+    server.Get(base + "/readyz", ok);
+    server.Get(base + "/livez", ok);
+  }
 
   // Answers httplib gives by itself (413, 404 of unknown /apis paths) get a Status body too.
   server.set_error_handler(
@@ -181,6 +189,15 @@ void ApiServer::Impl::install_routes() {
         res.set_content(status_failure(res.status, reason, message).dump(), "application/json");
         return httplib::Server::HandlerResponse::Handled;
       }));
+}
+
+std::vector<std::string> ApiServer::Impl::segments(const httplib::Request& req) const {
+  std::string_view path = req.path;
+  const std::string& base = options.base_path;
+  if (!base.empty() && path.starts_with(base) &&
+      (path.size() == base.size() || path[base.size()] == '/'))
+    path.remove_prefix(base.size());
+  return split_path(path);
 }
 
 Reply ApiServer::Impl::read_only_refusal(const httplib::Request& req) {

@@ -90,6 +90,9 @@ class ApiServer {
     // Only GET: every write answers 405 and names kubectl (the operator's UI, whose store is
     // a Kubernetes API server that has its own access control).
     bool read_only = false;
+    // Also serve every route under this prefix ("/sparkplane"; "" for none, as
+    // ui::normalize_base_path gives), for a proxy that passes its path prefix on.
+    std::string base_path;
   };
 
   // Every argument must outlive the server.

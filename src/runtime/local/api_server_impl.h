@@ -86,6 +86,9 @@ struct ApiServer::Impl {
   void serve(const httplib::Request& req, httplib::Response& res,
              Reply (Impl::*handler)(const httplib::Request&));
 
+  // The request's path segments, without Options::base_path.
+  std::vector<std::string> segments(const httplib::Request& req) const;
+
   Reply resources(const httplib::Request& req);   // /apis/sparkoperator.k8s.io/...
   Reply driver_log(const httplib::Request& req);  // /apis/sparkplane.io/...
   Reply event_list(const httplib::Request& req);  // /api/v1/.../events
