@@ -48,6 +48,15 @@ int bind_http_server(httplib::Server& server, const std::string& host, int port)
               " (check the host, or use --listen)");
 }
 
+std::string regex_literal(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::pair<std::string, int> parse_listen_address(const std::string& address) {
   std::string host = "127.0.0.1";
   std::string port_text = address;

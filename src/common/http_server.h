@@ -20,6 +20,10 @@ void configure_http_server(httplib::Server& server, int threads);
 // use --listen)" and the like.
 int bind_http_server(httplib::Server& server, const std::string& host, int port);
 
+// `text` with every regex metacharacter escaped, to put a literal path (a base path) into a
+// route pattern: httplib's patterns are regular expressions.
+std::string regex_literal(const std::string& text);
+
 // "host:port" -> {host, port}; ":18080" or "18080" means 127.0.0.1. Throws sp::Invalid.
 std::pair<std::string, int> parse_listen_address(const std::string& address);
 

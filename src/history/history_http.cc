@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/http_server.h"
 #include "common/metrics.h"
 #include "history/api_path.h"
 
@@ -70,7 +71,7 @@ void send(httplib::Response& res, Answer a) {
 
 void mount_history(httplib::Server& server, HistoryService& service, HttpOptions options) {
   std::vector<std::string> bases = {""};
-  if (!options.base_path.empty()) bases.push_back(options.base_path);  // checked: no regex chars
+  if (!options.base_path.empty()) bases.push_back(regex_literal(options.base_path));
   const RequestMetrics counted(options.metrics);
   for (const auto& base : bases) {
     server.Get(

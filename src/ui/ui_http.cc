@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/http_server.h"
 #include "common/json.h"
 #include "ui/ui_assets.h"
 
@@ -117,17 +118,18 @@ void mount_ui(httplib::Server& server, UiOptions options) {
                                  .dump();
   std::vector<std::string> bases = {""};
   if (!options.base_path.empty()) {
-    bases.push_back(options.base_path);
-    server.Get(options.base_path,
+    bases.push_back(regex_literal(options.base_path));
+    server.Get(bases.back(),
                [base = options.base_path](const httplib::Request&, httplib::Response& res) {
                  res.set_redirect(base + "/");
                });
   }
   for (const auto& base : bases) {
-    server.Get(base + "/ui-config.json", [config](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Cache-Control", "no-cache");
-      res.set_content(config, "application/json");
-    });
+    server.Get(base + R"(/ui-config\.json)",
+               [config](const httplib::Request&, httplib::Response& res) {
+                 res.set_header("Cache-Control", "no-cache");
+                 res.set_content(config, "application/json");
+               });
     server.Get(base + "/", [](const httplib::Request& req, httplib::Response& res) {
       serve_named("index.html", req, res);
     });

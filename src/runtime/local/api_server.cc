@@ -137,11 +137,7 @@ void ApiServer::Impl::install_routes() {
     return [this, handler](const Request& req, Response& res) { serve(req, res, handler); };
   };
   std::vector<std::string> bases = {""};
-  if (!options.base_path.empty()) {
-    std::string escaped;  // a normalized base path has no regex characters but "."
-    for (char c : options.base_path) escaped += c == '.' ? std::string("\\.") : std::string(1, c);
-    bases.push_back(escaped);
-  }
+  if (!options.base_path.empty()) bases.push_back(regex_literal(options.base_path));
   for (const std::string& base : bases) {
     const std::string resources_re = base + R"(/apis/sparkoperator\.k8s\.io/.*)";
     server.Get(resources_re, route(&Impl::resources));
