@@ -21,6 +21,12 @@ void Metric::header(std::string& out, const char* type) const {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name_, help_, name_, type);
 }
 
+void append_sample(std::string& out, const char* name, const char* type, const char* help,
+                   double value) {
+  fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help,
+                 type, value);
+}
+
 void Counter::inc(double v) {
   std::lock_guard lock(mu_);
   value_ += v;

@@ -78,6 +78,11 @@ class Histogram final : public Metric {
   uint64_t count_ = 0;
 };
 
+// One sample of a metric read when scraped (no registry): its HELP and TYPE lines and
+// "name value", appended to `out`. `type` is "counter" or "gauge".
+void append_sample(std::string& out, const char* name, const char* type, const char* help,
+                   double value);
+
 class MetricsRegistry {
  public:
   Counter& counter(const std::string& name, const std::string& help);

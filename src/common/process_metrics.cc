@@ -1,6 +1,5 @@
 #include "common/process_metrics.h"
 
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,13 +7,10 @@
 #include <sstream>
 #include <vector>
 
+#include "common/metrics.h"
+
 namespace sp {
 namespace {
-
-void put(std::string& out, const char* name, const char* type, const char* help, double value) {
-  fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help,
-                 type, value);
-}
 
 // The fields of /proc/self/stat after the command name (which may hold spaces), from field 3.
 std::vector<std::string> stat_fields() {
@@ -59,13 +55,15 @@ std::string render_process_metrics() {
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
     ++fds;
   std::string out;
-  put(out, "process_cpu_seconds_total", "counter", "User and system CPU time spent in seconds.",
-      cpu);
-  put(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", rss);
-  put(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", vsize);
-  put(out, "process_open_fds", "gauge", "Number of open file descriptors.", fds);
-  put(out, "process_start_time_seconds", "gauge",
-      "Start time of the process since the Unix epoch in seconds.", start);
+  append_sample(out, "process_cpu_seconds_total", "counter",
+                "User and system CPU time spent in seconds.", cpu);
+  append_sample(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+                rss);
+  append_sample(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+                vsize);
+  append_sample(out, "process_open_fds", "gauge", "Number of open file descriptors.", fds);
+  append_sample(out, "process_start_time_seconds", "gauge",
+                "Start time of the process since the Unix epoch in seconds.", start);
   return out;
 }
 

@@ -49,13 +49,17 @@ def build():
     subprocess.run([str(BUILD_SH)], check=True, stdout=subprocess.DEVNULL)
 
 
+def in_ci():
+    """Whether CI is set (then missing binaries are built, not a reason to skip)."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
 def require_binaries():
     """For fixtures: builds the cluster binaries, or skips when they are not
     built and CI is not set (a first build takes 10-30 minutes)."""
     import pytest
 
-    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
-    if not binaries_built() and not in_ci:
+    if not binaries_built() and not in_ci():
         pytest.skip("Kubernetes test cluster binaries are not built: run `make cluster-deps` "
                     "(scripts/cluster/build.sh); under CI=true the tests build them")
     build()

@@ -32,7 +32,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kube_cluster import KubeCluster, binary_paths, require_binaries
+from conftest import free_port
+from kube_cluster import KubeCluster, binary_paths, in_ci, require_binaries
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("SPARKPLANE_BIN", str(REPO / "build-asan" / "sparkplane"))
@@ -56,10 +57,6 @@ def value_sets():
 
 # ---- tools --------------------------------------------------------------------------------------
 
-def _in_ci():
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="module")
 def helm():
     script = REPO / "scripts" / "deploy" / "build.sh"
@@ -67,7 +64,7 @@ def helm():
                           text=True).stdout.strip().partition("=")[2]
     path = shlex.split(path)[0]
     if not os.access(path, os.X_OK):
-        if not _in_ci():
+        if not in_ci():
             pytest.skip("helm is not built: run `make deploy-deps` (scripts/deploy/build.sh)")
         subprocess.run([str(script)], check=True)
     return path
@@ -284,13 +281,6 @@ def operator_args(deployment, port):
             a = "--ui-listen=127.0.0.1:0"
         out.append(a.replace("$(POD_NAME)", "test-operator-pod"))
     return out
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_local(kubectl, helm, target, check=True, **extra):

@@ -4,6 +4,7 @@
 import { api } from "./api.js";
 import { appApiPath, el, fmtBytes, fmtDuration, fmtTime, state } from "./dom.js";
 import { summary } from "./page_job.js";
+import { sortableHeader } from "./table.js";
 
 const TASKS_PER_PAGE = 50;
 const QUANTILES = [0, 0.25, 0.5, 0.75, 1.0];
@@ -95,17 +96,8 @@ function tasksTable(stageApi, total, first) {
         offset = 0;
         draw(c.label).catch(fail);
       };
-      return el("th", {
-        scope: "col", tabindex: 0, "data-col": c.label,
-        "aria-sort": at < 0 ? "none" : sortBy.startsWith("-") ? "descending" : "ascending",
-        onclick: sort,
-        onkeydown: (e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            sort();
-          }
-        },
-      }, c.label);
+      return sortableHeader(c.label, at < 0 ? "none" : sortBy.startsWith("-") ? "descending" : "ascending",
+                            sort, { "data-col": c.label });
     }));
     const body = shown.map((t) =>
       el("tr", {}, TASK_COLUMNS.map((c) => el("td", { class: c.num ? "num" : null }, c.cell(t)))));

@@ -85,8 +85,13 @@ export function splitCodegen(nodes) {
   const rest = [];
   for (const n of nodes) {
     const m = CODEGEN_NAME.exec(String(n.nodeName ?? ""));
-    if (m) (stages.get(Number(m[1])) ?? stages.set(Number(m[1]), []).get(Number(m[1]))).push(n);
-    else rest.push(n);
+    if (!m) {
+      rest.push(n);
+      continue;
+    }
+    const id = Number(m[1]);
+    if (!stages.has(id)) stages.set(id, []);
+    stages.get(id).push(n);
   }
   return { stages, rest };
 }

@@ -5,6 +5,21 @@ import { el } from "./dom.js";
 export const PAGE_SIZE = 50;
 
 
+// A column header sorted by a click, or Enter or Space when focused. ariaSort: "ascending",
+// "descending" or "none"; attrs: more attributes of the th.
+export function sortableHeader(label, ariaSort, sort, attrs = {}) {
+  return el("th", {
+    scope: "col", tabindex: 0, "aria-sort": ariaSort, ...attrs,
+    onclick: sort,
+    onkeydown: (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        sort();
+      }
+    },
+  }, label);
+}
+
 // columns: [{ label, value(row) for sorting, cell(row) -> node or text, num }]
 export function table(columns, rows, { sortBy = 0, descending = false, caption } = {}) {
   let sortCol = sortBy;
@@ -29,17 +44,7 @@ export function table(columns, rows, { sortBy = 0, descending = false, caption }
         else [sortCol, desc] = [i, false];
         draw();
       };
-      return el("th", {
-        scope: "col", tabindex: 0,
-        "aria-sort": i === sortCol ? (desc ? "descending" : "ascending") : "none",
-        onclick: sort,
-        onkeydown: (e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            sort();
-          }
-        },
-      }, c.label);
+      return sortableHeader(c.label, i === sortCol ? (desc ? "descending" : "ascending") : "none", sort);
     }));
     const body = shown.map((r) =>
       el("tr", {}, columns.map((c) => el("td", { class: c.num ? "num" : null }, c.cell(r)))));
