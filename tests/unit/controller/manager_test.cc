@@ -70,7 +70,9 @@ TEST_P(ManagerTest, DeletingARunningAppLowersTheRunningCount) {
   const auto obj = *store_.get(kSparkApplications, "ns", "pi");
   runtime_.set_phase(obj["status"]["submissionID"], DriverPhase::kRunning, "", "ns/pi");
   ASSERT_TRUE(eventually([&] { return state() == "RUNNING"; })) << state();
-  EXPECT_TRUE(metric("spark_application_running_count 1"));
+  // The status is stored before the metric moves: wait for it too.
+  EXPECT_TRUE(eventually([&] { return metric("spark_application_running_count 1"); }))
+      << registry_.render();
 
   store_.remove(kSparkApplications, "ns", "pi");
   EXPECT_TRUE(eventually([&] { return state() == "<gone>"; }));
