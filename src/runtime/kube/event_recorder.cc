@@ -152,8 +152,9 @@ void EventRecorder::send(const Pending& p) {
       }
     }
     Json event = make_event(object, p.type, p.reason, p.message);
-    Json created = client_.create(
-        ResourceRef(resources::kEvents, string_at(event, "metadata.namespace")), event);
+    Json created =
+        client_.create(ResourceRef(resources::kEvents, string_at(event, "metadata.namespace")),
+                       event, Projection::metadata());
     if (seen_.size() >= kMaxRemembered) seen_.clear();
     seen_[key] =
         Seen{string_at(created, "metadata.namespace"), string_at(created, "metadata.name"), 1};

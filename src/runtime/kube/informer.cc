@@ -128,7 +128,7 @@ Informer::EntryPtr Informer::make_entry(const Json& object) {
 }
 
 ObjectPtr Informer::decode(const Entry& entry) const {
-  return std::make_shared<const Json>(codec_.unpack(entry.packed));
+  return std::make_shared<Json>(codec_.unpack(entry.packed));
 }
 
 Informer::EntryPtr Informer::put_locked(const std::string& key, EntryPtr entry) {
@@ -222,7 +222,7 @@ void Informer::list_and_replace(std::stop_token stop) {
       trim(item);
       const std::string key = key_of(item);
       EntryPtr e = make_entry(item);
-      fresh[key] = {std::move(e), std::make_shared<const Json>(std::move(item))};
+      fresh[key] = {std::move(e), std::make_shared<Json>(std::move(item))};
     }
   }
   list = Json();
@@ -277,7 +277,7 @@ bool Informer::watch_once(std::stop_token stop) {
         apply(e);
         return true;
       },
-      stop);
+      stop, options_.fields);
   return delivered;
 }
 

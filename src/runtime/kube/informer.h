@@ -32,12 +32,15 @@
 #include "runtime/kube/kube_client.h"
 #include "runtime/kube/label_selector.h"
 #include "runtime/kube/object_codec.h"
+#include "runtime/kube/object_projection.h"
 #include "runtime/kube/resource.h"
 #include "runtime/kube/watch.h"
 
 namespace sp::kube {
 
-using ObjectPtr = std::shared_ptr<const Json>;
+// Each lookup decodes its own copy of the packed object, owned by the caller alone (who may
+// move from it).
+using ObjectPtr = std::shared_ptr<Json>;
 
 struct InformerOptions {
   ResourceRef collection;      // gvr and namespace ("" : every namespace)
@@ -52,6 +55,10 @@ struct InformerOptions {
   // Applied to every object before it is cached or handed to the handlers: drop what no
   // reader looks at. (metadata.managedFields is dropped before it.)
   std::function<void(Json&)> transform;
+  // The top-level fields of the objects a watch delivers that are parsed at all (the rest is
+  // never built; object_projection.h); every field when empty. The transform must not need
+  // the others. Listed objects are parsed whole, then transformed.
+  Projection fields;
   // A label whose value, with the namespace, indexes the cache for list_by_label(); only
   // objects index_if() accepts are indexed (every one when it is unset).
   std::string index_label;

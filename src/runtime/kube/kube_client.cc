@@ -52,6 +52,13 @@ Json parse_body(const std::string& body, std::string_view method, const std::str
   return j;
 }
 
+Json parse_body(const std::string& body, const Projection& answer, std::string_view method,
+                const std::string& path) {
+  std::optional<Json> j = parse_projected(body, answer);
+  if (!j) throw Error(std::string(method) + " " + path_only(path) + ": the answer is not JSON");
+  return std::move(*j);
+}
+
 // Items of a built-in list carry no kind and apiVersion; set them from the list's ("PodList").
 void fill_item_kinds(Json& list) {
   const std::string kind = list.value("kind", "");
@@ -254,6 +261,22 @@ Json KubeClient::update(const ResourceRef& ref, const Json& object) {
 
 Json KubeClient::update_status(const ResourceRef& ref, const Json& object) {
   return update(ref.status(), object);
+}
+
+Json KubeClient::create(const ResourceRef& ref, const Json& object, const Projection& answer) {
+  const std::string path = ref.collection().path();
+  return parse_body(request("POST", path, object.dump()), answer, "POST", path);
+}
+
+Json KubeClient::update(const ResourceRef& ref, const Json& object, const Projection& answer) {
+  require_name(ref, "update");
+  const std::string path = ref.path();
+  return parse_body(request("PUT", path, object.dump()), answer, "PUT", path);
+}
+
+Json KubeClient::update_status(const ResourceRef& ref, const Json& object,
+                               const Projection& answer) {
+  return update(ref.status(), object, answer);
 }
 
 Json KubeClient::patch(const ResourceRef& ref, const Json& patch, PatchType type) {

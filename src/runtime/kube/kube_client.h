@@ -24,6 +24,7 @@
 #include "runtime/kube/credentials.h"
 #include "runtime/kube/curl_connection.h"
 #include "runtime/kube/kubeconfig.h"
+#include "runtime/kube/object_projection.h"
 #include "runtime/kube/resource.h"
 
 namespace sp::kube {
@@ -83,6 +84,11 @@ class KubeClient {
   Json update(const ResourceRef& ref, const Json& object);
   // PUT to the status subresource (CRDs with `subresources: {status: {}}`, pods...).
   Json update_status(const ResourceRef& ref, const Json& object);
+  // The same three, parsing only the `answer` fields of the API server's answer (a created pod's
+  // uid needs its metadata, not a tree of its spec): object_projection.h.
+  Json create(const ResourceRef& ref, const Json& object, const Projection& answer);
+  Json update(const ResourceRef& ref, const Json& object, const Projection& answer);
+  Json update_status(const ResourceRef& ref, const Json& object, const Projection& answer);
   Json patch(const ResourceRef& ref, const Json& patch, PatchType type = PatchType::Merge);
   // DELETE; returns the API server's answer (the object being deleted, or a Status).
   Json remove(const ResourceRef& ref, const DeleteOptions& options = {});

@@ -13,6 +13,8 @@ namespace sp::kube {
 namespace {
 
 const GroupVersionResource kIngresses{"networking.k8s.io", "v1", "ingresses"};
+// What submit() reads of the UI Service it creates: its spec.clusterIP.
+const Projection kServiceAnswer{"apiVersion", "kind", "metadata", "spec"};
 
 std::string ns_of(const api::SparkApplication& app) {
   return app.metadata.namespace_.empty() ? "default" : app.metadata.namespace_;
@@ -34,11 +36,13 @@ ResourceRef collection_of(const Json& object) {
 }
 
 // Creates `object`, or reads the one of that name when it exists already (made by an earlier
-// attempt of the same submission: names are deterministic).
-Json create_or_get(KubeClient& client, const Json& object) {
+// attempt of the same submission: names are deterministic). Of a created object's answer,
+// only the `answer` fields are parsed.
+Json create_or_get(KubeClient& client, const Json& object,
+                   const Projection& answer = Projection::metadata()) {
   const ResourceRef collection = collection_of(object);
   try {
-    return client.create(collection, object);
+    return client.create(collection, object, answer);
   } catch (const AlreadyExists&) {
     return client.get(collection.named(string_at(object, "metadata.name")));
   }
@@ -105,6 +109,7 @@ KubeRuntime::KubeRuntime(KubeClient& client, KubeRuntimeOptions options)
     io.collection = ResourceRef(resources::kPods, ns);
     io.label_selector = std::string(controller::kLabelLaunchedByOperator) + "=true";
     io.transform = slim_pod;
+    io.fields = Projection{"metadata", "status"};  // all that slim_pod keeps
     // observe() finds executors by app; the driver by its name. Holding 10,000 apps without
     // executors, an index of drivers too would cost ~2.8 MB.
     io.index_label = controller::kLabelAppName;
@@ -207,8 +212,9 @@ controller::SubmitResult KubeRuntime::submit(const api::SparkApplication& app,
     // The driver pod: ours when it carries this submission's id, else an earlier run's.
     std::string pod_uid;
     try {
-      pod_uid =
-          string_at(client_.create(collection_of(r.driver_pod), r.driver_pod), "metadata.uid");
+      pod_uid = string_at(
+          client_.create(collection_of(r.driver_pod), r.driver_pod, Projection::metadata()),
+          "metadata.uid");
     } catch (const AlreadyExists&) {
       Json existing = client_.get(ResourceRef(resources::kPods, ns, r.driver_pod_name));
       const std::string other = label_of(existing, controller::kLabelSubmissionId);
@@ -228,7 +234,7 @@ controller::SubmitResult KubeRuntime::submit(const api::SparkApplication& app,
       own_by_driver_pod(*dependent, r.driver_pod_name, pod_uid);
       create_or_get(client_, *dependent);
     }
-    if (!r.ui_service.is_null()) ui_service = create_or_get(client_, r.ui_service);
+    if (!r.ui_service.is_null()) ui_service = create_or_get(client_, r.ui_service, kServiceAnswer);
     if (!r.ui_ingress.is_null()) create_or_get(client_, r.ui_ingress);
     for (const auto& s : r.ingress_services) create_or_get(client_, s);
     for (const auto& i : r.ingresses) create_or_get(client_, i);

@@ -207,7 +207,7 @@ std::optional<Json> KubeStore::freshest(const std::string& key, const Written* w
     }
   }
   if (cached == nullptr) return std::nullopt;
-  return *cached;
+  return std::move(*cached);  // decoded for this lookup alone
 }
 
 std::optional<Json> KubeStore::get(const std::string& resource, const std::string& ns,
@@ -266,7 +266,7 @@ Json KubeStore::create(const std::string& resource, const Json& obj) {
   const std::string ns = namespace_of(body);
   body["metadata"]["namespace"] = ns;
   body.erase("status");
-  Json created = client_.create(ResourceRef(*k.gvr, ns), body);
+  Json created = client_.create(ResourceRef(*k.gvr, ns), body, Projection());
   remember(resource, created);
   return created;
 }
@@ -277,7 +277,7 @@ Json KubeStore::update(const std::string& resource, const Json& obj) {
   if (string_at(obj, "metadata.resourceVersion").empty()) {
     throw Conflict(ref.str().append(": an update needs metadata.resourceVersion"));
   }
-  Json stored = client_.update(ref, obj);
+  Json stored = client_.update(ref, obj, Projection());
   remember(resource, stored);
   return stored;
 }
@@ -288,7 +288,7 @@ Json KubeStore::update_status(const std::string& resource, const Json& obj) {
   if (string_at(obj, "metadata.resourceVersion").empty()) {
     throw Conflict(ref.str().append(": a status update needs metadata.resourceVersion"));
   }
-  Json stored = client_.update_status(ref.status(), obj);
+  Json stored = client_.update_status(ref, obj, Projection());
   remember(resource, stored);
   return stored;
 }

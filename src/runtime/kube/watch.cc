@@ -47,11 +47,12 @@ const char* to_string(WatchEventType type) {
   return "?";
 }
 
-WatchEvent parse_watch_event(std::string_view line) {
-  Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) {
+WatchEvent parse_watch_event(std::string_view line, const Projection& fields) {
+  std::optional<Json> parsed = parse_projected_event(line, fields);
+  if (!parsed) {
     throw Error("watch: a line is not a JSON event: " + std::string(line.substr(0, 120)));
   }
+  Json& j = *parsed;
   WatchEvent e;
   const std::string type = j.value("type", "");
   if (type == "ADDED")
@@ -72,7 +73,8 @@ WatchEvent parse_watch_event(std::string_view line) {
 }
 
 WatchEnd watch(KubeClient& client, const ResourceRef& collection, const ListOptions& options,
-               const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop) {
+               const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop,
+               const Projection& fields) {
   ListOptions o = options;
   o.limit = 0;
   o.continue_token.clear();
@@ -85,7 +87,7 @@ WatchEnd watch(KubeClient& client, const ResourceRef& collection, const ListOpti
   LineSplitter lines;
   bool handler_stopped = false;
   const std::function<bool(std::string_view)> on_line = [&](std::string_view line) {
-    WatchEvent e = parse_watch_event(line);
+    WatchEvent e = parse_watch_event(line, fields);
     if (e.type == WatchEventType::Error) {
       const ApiStatus s = parse_api_status(e.object);
       throw_api_error(s, "watch " + collection.collection().str(), client.config().identity());

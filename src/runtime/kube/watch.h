@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "runtime/kube/kube_client.h"
+#include "runtime/kube/object_projection.h"
 #include "runtime/kube/resource.h"
 
 namespace sp::kube {
@@ -35,8 +36,9 @@ struct WatchEvent {
   Json object;  // the object; for Error, a Status; for Bookmark, only metadata.resourceVersion
 };
 
-// Parses one line; throws sp::Error when it is not a WatchEvent.
-WatchEvent parse_watch_event(std::string_view line);
+// Parses one line, keeping the `fields` of its object (object_projection.h: never
+// metadata.managedFields; an ERROR's Status whole); throws sp::Error when it is not a WatchEvent.
+WatchEvent parse_watch_event(std::string_view line, const Projection& fields = Projection());
 const char* to_string(WatchEventType type);
 
 enum class WatchEnd {
@@ -46,10 +48,12 @@ enum class WatchEnd {
 
 // Watches `collection` (namespace and gvr; name ignored) from options.resource_version with
 // options' selectors, timeout_seconds and allow_watch_bookmarks (limit and continue are
-// ignored). Events go to on_event on this thread as they arrive; return false to stop.
+// ignored). Events go to on_event on this thread as they arrive, their objects parsed to
+// `fields` (metadata.managedFields is never kept); return false to stop.
 // Throws Gone (HTTP 410 or an ERROR event with code 410), the mapped error of another ERROR
 // event or of a failed request, sp::Unreachable when the connection cannot be made or breaks.
 WatchEnd watch(KubeClient& client, const ResourceRef& collection, const ListOptions& options,
-               const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop = {});
+               const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop = {},
+               const Projection& fields = Projection());
 
 }  // namespace sp::kube
