@@ -130,8 +130,9 @@ Result AppReconciler::reconcile(const std::string& ns, const std::string& name) 
 
   switch (state) {
     case AppState::kNew:
-      event(c, "Normal", "SparkApplicationAdded",
-            "SparkApplication " + name + " was added, enqueuing it for submission");
+      // No SparkApplicationAdded Event: the Kubeflow operator (v2) records none on this path
+      // either, only SparkApplicationSubmitted once the submission is done. One write less
+      // per application, when the API server is busiest.
       return submit(c);
     case AppState::kSubmitted:
     case AppState::kRunning:

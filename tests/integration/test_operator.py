@@ -416,9 +416,11 @@ def test_driver_resources_run_and_complete(kube, operator):
         # The UI Service goes when the driver ends (Kubeflow's clean-up on termination).
         kube.wait("UI Service removed", lambda: kube.get(
             f"/api/v1/namespaces/{ns}/services/{name}-ui-svc") is None, timeout=30)
-        kube.wait("events", lambda: {"SparkApplicationAdded", "SparkApplicationSubmitted",
-                                      "SparkDriverRunning", "SparkDriverCompleted",
+        kube.wait("events", lambda: {"SparkApplicationSubmitted", "SparkDriverRunning",
+                                      "SparkDriverCompleted",
                                       "SparkApplicationCompleted"} <= reasons(kube, ns, name))
+        # As the Kubeflow operator (v2): nothing recorded before the submission.
+        assert "SparkApplicationAdded" not in reasons(kube, ns, name)
         ev = events(kube, ns, name)
         assert all(e["source"]["component"] == "sparkplane" for e in ev)
         assert all(e["involvedObject"]["uid"] == uid for e in ev)

@@ -100,8 +100,8 @@ TEST_F(AppReconcilerTest, NewAppIsSubmitted) {
   EXPECT_TRUE(a.metadata.annotations.empty());
   EXPECT_EQ(a.status.submission_id[14], '8');  // a version 8 UUID carrying the spec's hash
   EXPECT_EQ(runtime_.submits.size(), 1u);
-  EXPECT_EQ(event_reasons(),
-            (std::vector<std::string>{"SparkApplicationAdded", "SparkApplicationSubmitted"}));
+  // As the Kubeflow operator (v2): no SparkApplicationAdded before the submission.
+  EXPECT_EQ(event_reasons(), (std::vector<std::string>{"SparkApplicationSubmitted"}));
   EXPECT_NE(registry_.render().find("spark_application_submit_count 1"), std::string::npos);
 }
 
