@@ -509,6 +509,22 @@ def delete_namespace(cluster, ns, timeout=900):
             log(f"namespace {ns} still there after {timeout} s; going on")
             return
         time.sleep(1)
+    # Gone is not done: kube-controller-manager's garbage collector goes on for tens of seconds
+    # after, GETting each deleted ConfigMap and Service, which the next phase would pay for.
+    wait_quiet(cluster, "kube-controller-manager", timeout=300)
+
+
+def wait_quiet(cluster, component, timeout, window=3.0, share=0.1):
+    """Until `component` uses less than `share` of a core over `window` seconds."""
+    deadline = time.time() + timeout
+    last = component_cpu(cluster).get(component, 0.0)
+    while time.time() < deadline:
+        time.sleep(window)
+        now = component_cpu(cluster).get(component, 0.0)
+        if now - last < share * window:
+            return
+        last = now
+    log(f"{component} still busy after {timeout} s; going on")
 
 
 def machine_busy_seconds():
