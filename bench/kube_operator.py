@@ -509,22 +509,27 @@ def delete_namespace(cluster, ns, timeout=900):
             log(f"namespace {ns} still there after {timeout} s; going on")
             return
         time.sleep(1)
-    # Gone is not done: kube-controller-manager's garbage collector goes on for tens of seconds
-    # after, GETting each deleted ConfigMap and Service, which the next phase would pay for.
-    wait_quiet(cluster, "kube-controller-manager", timeout=300)
+    # Gone is not done: kube-controller-manager's controllers go on cleaning up for minutes, each
+    # at its client's 20 requests/s (the garbage collector GETs every deleted ConfigMap and
+    # Service, the endpoints controller DELETEs the Endpoints of every deleted Service), while
+    # the process itself looks idle. The next phase would pay for them: wait for the API server.
+    waited = wait_api_idle(cluster, timeout=900)
+    log(f"namespace {ns}: the cluster cleaned up after it in {waited:.0f} s")
 
 
-def wait_quiet(cluster, component, timeout, window=3.0, share=0.1):
-    """Until `component` uses less than `share` of a core over `window` seconds."""
-    deadline = time.time() + timeout
-    last = component_cpu(cluster).get(component, 0.0)
-    while time.time() < deadline:
+def wait_api_idle(cluster, timeout, window=5.0, rate=5.0):
+    """Until the API server answers fewer than `rate` requests/s over `window` seconds (an idle
+    test cluster: about 1/s). Returns the seconds waited."""
+    t0 = time.monotonic()
+    last = sum(v for k, v in api_requests(cluster).items() if not k.startswith("WATCH"))
+    while time.monotonic() - t0 < timeout:
         time.sleep(window)
-        now = component_cpu(cluster).get(component, 0.0)
-        if now - last < share * window:
-            return
+        now = sum(v for k, v in api_requests(cluster).items() if not k.startswith("WATCH"))
+        if now - last < rate * window:
+            return time.monotonic() - t0
         last = now
-    log(f"{component} still busy after {timeout} s; going on")
+    log(f"the API server is still busy {timeout} s after the namespace went; going on")
+    return time.monotonic() - t0
 
 
 def machine_busy_seconds():
@@ -550,8 +555,9 @@ def component_cpu(cluster):
 
 
 def api_requests(cluster):
-    """kube-apiserver's request counts so far, by "VERB resource[/subresource]" (every client:
-    the operator, the bench, the scheduler, kwok, kube-controller-manager), from its /metrics."""
+    """kube-apiserver's request counts so far, by "VERB resource[/subresource]", with the status
+    code when it is not 2xx (every client: the operator, the bench, the scheduler, kwok,
+    kube-controller-manager), from its /metrics."""
     status, text = cluster.request("GET", "/metrics")
     if status != 200 or not isinstance(text, str):
         return {}
@@ -562,6 +568,8 @@ def api_requests(cluster):
         labels = dict(re.findall(r'(\w+)="([^"]*)"', line[:line.rindex("}")]))
         what = labels.get("resource", "") + ("/" + labels["subresource"] if labels.get("subresource") else "")
         key = f"{labels.get('verb', '?')} {what}"
+        if not labels.get("code", "200").startswith("2"):
+            key += f" {labels['code']}"
         out[key] = out.get(key, 0) + float(line.rsplit(" ", 1)[1])
     return out
 

@@ -136,7 +136,8 @@ HttpResult CurlConnection::perform(const HttpCall& call, const Credentials& cred
   }
 
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json");
+  const std::string accept = std::string("Accept: ").append(call.accept);
+  headers = curl_slist_append(headers, accept.c_str());
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   std::string auth;
   if (!credentials.bearer_token.empty()) {

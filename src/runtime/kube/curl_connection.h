@@ -22,6 +22,7 @@ struct HttpCall {
   std::string path;  // "/api/v1/...?..." appended to the server URL
   std::string_view body;
   std::string_view content_type = "application/json";
+  std::string_view accept = "application/json";
   std::chrono::milliseconds timeout{30000};  // whole request; 0: none (watches rely on the server)
   // When set, a 2xx body is handed over as it arrives instead of being kept; returning false
   // ends the transfer. An exception thrown by it ends the transfer and is rethrown by perform().

@@ -149,7 +149,13 @@ std::string KubeClient::request(std::string_view method, const std::string& path
   call.path = path;
   call.body = body;
   call.content_type = content_type;
+  return perform(call, stop);
+}
+
+std::string KubeClient::perform(HttpCall call, std::stop_token stop) {
   call.timeout = options_.timeout;
+  const std::string_view method = call.method;
+  const std::string& path = call.path;
   Backoff backoff(options_.retry_initial, options_.retry_max);
   bool reauthenticated = false;
   for (int attempt = 1;; ++attempt) {
@@ -263,15 +269,28 @@ Json KubeClient::update_status(const ResourceRef& ref, const Json& object) {
   return update(ref.status(), object);
 }
 
+Json KubeClient::write(std::string_view method, const std::string& path, const Json& object,
+                       const Projection& answer) {
+  // For an answer of metadata alone, ask the API server for just that (any server that cannot
+  // falls back to the whole object, which the projection then trims).
+  static constexpr std::string_view kMetadataAnswer =
+      "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json";
+  const std::string body = object.dump();
+  HttpCall call;
+  call.method = method;
+  call.path = path;
+  call.body = body;
+  if (answer.metadata_only()) call.accept = kMetadataAnswer;
+  return parse_body(perform(call, {}), answer, method, path);
+}
+
 Json KubeClient::create(const ResourceRef& ref, const Json& object, const Projection& answer) {
-  const std::string path = ref.collection().path();
-  return parse_body(request("POST", path, object.dump()), answer, "POST", path);
+  return write("POST", ref.collection().path(), object, answer);
 }
 
 Json KubeClient::update(const ResourceRef& ref, const Json& object, const Projection& answer) {
   require_name(ref, "update");
-  const std::string path = ref.path();
-  return parse_body(request("PUT", path, object.dump()), answer, "PUT", path);
+  return write("PUT", ref.path(), object, answer);
 }
 
 Json KubeClient::update_status(const ResourceRef& ref, const Json& object,

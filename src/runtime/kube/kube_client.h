@@ -117,6 +117,10 @@ class KubeClient {
   std::unique_ptr<CurlConnection> take_connection();
   void give_back(std::unique_ptr<CurlConnection> c);
   HttpResult send(const HttpCall& call, std::stop_token stop);
+  std::string perform(HttpCall call, std::stop_token stop);  // request()'s retries
+  // A write whose answer is parsed through `answer`.
+  Json write(std::string_view method, const std::string& path, const Json& object,
+             const Projection& answer);
   [[noreturn]] void fail(const HttpResult& r, std::string_view method,
                          const std::string& path) const;
 

@@ -288,7 +288,37 @@ Json KubeStore::update_status(const std::string& resource, const Json& obj) {
   if (string_at(obj, "metadata.resourceVersion").empty()) {
     throw Conflict(ref.str().append(": a status update needs metadata.resourceVersion"));
   }
-  Json stored = client_.update_status(ref, obj, Projection());
+  // The status subresource takes the status alone (the server keeps the stored spec and
+  // metadata), so send only what names the object and its version.
+  Json body = {{"apiVersion", obj.value("apiVersion", "")},
+               {"kind", obj.value("kind", "")},
+               {"metadata", Json::object()}};
+  for (const char* key : {"name", "namespace", "uid", "resourceVersion"}) {
+    if (const Json* v = json_at(obj, std::string("metadata.").append(key)); v != nullptr) {
+      body["metadata"][key] = *v;
+    }
+  }
+  if (auto st = obj.find("status"); st != obj.end()) body["status"] = *st;
+  // Holding the object at the version written over, this store knows all of the answer but its
+  // new metadata: read back only that.
+  std::optional<Json> base = get(resource, ref.ns, ref.name);
+  Json stored;
+  if (base &&
+      string_at(*base, "metadata.resourceVersion") == string_at(obj, "metadata.resourceVersion")) {
+    Json answer = client_.update_status(ref, body, Projection::metadata());
+    if (!answer.contains("metadata")) {
+      throw Error(ref.str().append(": the status write's answer has no metadata"));
+    }
+    stored = std::move(*base);
+    stored["metadata"] = std::move(answer["metadata"]);
+    if (body.contains("status")) {
+      stored["status"] = std::move(body["status"]);
+    } else {
+      stored.erase("status");
+    }
+  } else {
+    stored = client_.update_status(ref, body, Projection());
+  }
   remember(resource, stored);
   return stored;
 }

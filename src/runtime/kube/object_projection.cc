@@ -73,6 +73,12 @@ bool Projection::keeps(std::string_view field) const {
   return keep_.empty() || std::find(keep_.begin(), keep_.end(), field) != keep_.end();
 }
 
+bool Projection::metadata_only() const {
+  return !keep_.empty() && std::all_of(keep_.begin(), keep_.end(), [](const std::string& f) {
+    return f == "apiVersion" || f == "kind" || f == "metadata";
+  });
+}
+
 std::optional<Json> parse_projected(std::string_view text, const Projection& projection) {
   return parse_with(text, Filter(projection, 0));
 }

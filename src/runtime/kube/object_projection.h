@@ -25,6 +25,9 @@ class Projection {
   static const Projection& metadata();
 
   bool keeps(std::string_view field) const;
+  // Keeps nothing beyond apiVersion, kind and metadata: the API server may answer with the
+  // object's metadata alone (PartialObjectMetadata), which is cheaper to encode and to send.
+  bool metadata_only() const;
 
  private:
   std::vector<std::string> keep_;  // empty: every field

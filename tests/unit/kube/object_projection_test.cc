@@ -36,6 +36,13 @@ TEST(KubeProjection, MetadataOnly) {
   EXPECT_FALSE(pod->contains("spec"));
 }
 
+TEST(KubeProjection, KnowsWhenOnlyMetadataIsWanted) {
+  EXPECT_TRUE(Projection::metadata().metadata_only());
+  EXPECT_TRUE(Projection{"metadata"}.metadata_only());
+  EXPECT_FALSE(Projection().metadata_only());  // everything
+  EXPECT_FALSE((Projection{"metadata", "spec"}).metadata_only());
+}
+
 TEST(KubeProjection, RefusesWhatIsNotAnObject) {
   EXPECT_FALSE(parse_projected("", Projection()).has_value());
   EXPECT_FALSE(parse_projected("[1]", Projection()).has_value());
