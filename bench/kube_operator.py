@@ -1115,25 +1115,26 @@ def main():
                                   args.apps, start_operator=start, timeout=args.timeout, rate=rate)
                 paced["paced_share"] = share
                 results["sparkplane_paced"].append(paced)
-            if args.held_apps:
-                log(f"sparkplane operator: holding {args.held_apps} applications")
-
-                def held_rss(op, res):
-                    time.sleep(5)  # a little more than idle: caches settled
-                    res["held_rss_mb"] = round(op.rss_mb(), 1)
-
-                results["sparkplane_held"] = run_phase(
-                    cluster, args, "sparkplane", "bench-sparkplane-held", args.held_apps,
-                    start_operator=start, timeout=args.held_timeout,
-                    settle_max=120.0, on_settled=held_rss, delete_after=bool(kf) or args.keep_cluster)
         if kf:
             log(f"Kubeflow Spark Operator {kf['KUBEFLOW_VERSION']}: {kf_apps} applications, "
                 f"capped at {args.kubeflow_timeout:.0f} s")
-            start = start_kubeflow(kf["KUBEFLOW_OPERATOR"], cluster, workdir)
+            start_kf = start_kubeflow(kf["KUBEFLOW_OPERATOR"], cluster, workdir)
             results["kubeflow"] = run_phase(cluster, args, "kubeflow", "bench-kubeflow", kf_apps,
-                                            start_operator=start, timeout=args.kubeflow_timeout,
-                                            delete_after=args.keep_cluster)
+                                            start_operator=start_kf, timeout=args.kubeflow_timeout)
             log(f"kubeflow: {results['kubeflow']['apps_per_s']} apps/s")
+        # Last: the cluster's controllers take half an hour to clean up after ten thousand
+        # applications (at their 20 requests/s), which no later phase has to wait for.
+        if have_sparkplane and args.held_apps:
+            log(f"sparkplane operator: holding {args.held_apps} applications")
+
+            def held_rss(op, res):
+                time.sleep(5)  # a little more than idle: caches settled
+                res["held_rss_mb"] = round(op.rss_mb(), 1)
+
+            results["sparkplane_held"] = run_phase(
+                cluster, args, "sparkplane", "bench-sparkplane-held", args.held_apps,
+                start_operator=start, timeout=args.held_timeout,
+                settle_max=120.0, on_settled=held_rss, delete_after=False)
     finally:
         for op in list(RUNNING):
             op.stop()
