@@ -8,6 +8,7 @@
 
 #include "live_cluster.h"
 #include "runtime/kube/kube_client.h"
+#include "runtime/kube/object_projection.h"
 
 namespace sp::kube {
 namespace {
@@ -129,6 +130,35 @@ TEST_F(KubeLiveClient, CustomResourceWithStatusSubresource) {
   Json p = client().patch(widgets.named("w").status(), {{"status", {{"observed", 2}}}});
   EXPECT_EQ(p["status"]["observed"], 2);
   EXPECT_EQ(p["status"]["phase"], "Running");
+}
+
+// Writes whose answer is read for its metadata alone get the metadata alone from the server
+// (the whole object is never encoded); a status write without the spec keeps the stored spec.
+TEST_F(KubeLiveClient, MetadataOnlyAnswers) {
+  Json cm = client().create(configmaps(), configmap("meta", {{"a", "1"}}), Projection::metadata());
+  EXPECT_EQ(cm["kind"], "PartialObjectMetadata");
+  EXPECT_EQ(cm["apiVersion"], "meta.k8s.io/v1");
+  EXPECT_FALSE(cm["metadata"]["uid"].get<std::string>().empty());
+  EXPECT_FALSE(cm.contains("data"));
+  EXPECT_EQ(client().get(configmaps().named("meta"))["data"]["a"], "1");  // stored whole
+
+  test::ensure_widget_crd(client());
+  const ResourceRef widgets(kWidgets, ns());
+  Json w = client().create(widgets, {{"apiVersion", "test.sparkplane.io/v1"},
+                                     {"kind", "Widget"},
+                                     {"metadata", {{"name", "slim"}}},
+                                     {"spec", {{"size", 3}, {"color", "red"}}}});
+  Json slim = {{"apiVersion", "test.sparkplane.io/v1"},
+               {"kind", "Widget"},
+               {"metadata", {{"name", "slim"}, {"resourceVersion", rv_of(w)}}},
+               {"status", {{"phase", "Running"}}}};
+  Json answer = client().update_status(widgets.named("slim"), slim, Projection::metadata());
+  EXPECT_EQ(answer["kind"], "PartialObjectMetadata");
+  EXPECT_NE(rv_of(answer), rv_of(w));
+  Json stored = client().get(widgets.named("slim"));
+  EXPECT_EQ(stored["spec"], w["spec"]);
+  EXPECT_EQ(stored["status"]["phase"], "Running");
+  EXPECT_EQ(rv_of(stored), rv_of(answer));
 }
 
 TEST_F(KubeLiveClient, ListsInPagesAndSelectsLabelsOnTheServer) {
