@@ -520,11 +520,14 @@ def delete_namespace(cluster, ns, timeout=900):
 def wait_api_idle(cluster, timeout, window=5.0, rate=5.0):
     """Until the API server answers fewer than `rate` requests/s over `window` seconds (an idle
     test cluster: about 1/s). Returns the seconds waited."""
+    def answered():
+        return sum(v for k, v in api_requests(cluster).items() if not k.startswith("WATCH"))
+
     t0 = time.monotonic()
-    last = sum(v for k, v in api_requests(cluster).items() if not k.startswith("WATCH"))
+    last = answered()
     while time.monotonic() - t0 < timeout:
         time.sleep(window)
-        now = sum(v for k, v in api_requests(cluster).items() if not k.startswith("WATCH"))
+        now = answered()
         if now - last < rate * window:
             return time.monotonic() - t0
         last = now

@@ -60,6 +60,21 @@ bool newer_than_tombstone(const std::string& seen, const std::string& tombstone)
   return !tombstone.empty() && resource_version_newer(seen, tombstone);
 }
 
+// What a status write sends: the subresource takes the status alone (the server keeps the
+// stored spec and metadata), so only what names the object and its version goes with it.
+Json status_write_body(const Json& obj) {
+  Json body = {{"apiVersion", obj.value("apiVersion", "")},
+               {"kind", obj.value("kind", "")},
+               {"metadata", Json::object()}};
+  for (const char* key : {"name", "namespace", "uid", "resourceVersion"}) {
+    if (const Json* v = json_at(obj, std::string("metadata.").append(key)); v != nullptr) {
+      body["metadata"][key] = *v;
+    }
+  }
+  if (auto st = obj.find("status"); st != obj.end()) body["status"] = *st;
+  return body;
+}
+
 }  // namespace
 
 bool resource_version_newer(const std::string& a, const std::string& b) {
@@ -288,17 +303,7 @@ Json KubeStore::update_status(const std::string& resource, const Json& obj) {
   if (string_at(obj, "metadata.resourceVersion").empty()) {
     throw Conflict(ref.str().append(": a status update needs metadata.resourceVersion"));
   }
-  // The status subresource takes the status alone (the server keeps the stored spec and
-  // metadata), so send only what names the object and its version.
-  Json body = {{"apiVersion", obj.value("apiVersion", "")},
-               {"kind", obj.value("kind", "")},
-               {"metadata", Json::object()}};
-  for (const char* key : {"name", "namespace", "uid", "resourceVersion"}) {
-    if (const Json* v = json_at(obj, std::string("metadata.").append(key)); v != nullptr) {
-      body["metadata"][key] = *v;
-    }
-  }
-  if (auto st = obj.find("status"); st != obj.end()) body["status"] = *st;
+  Json body = status_write_body(obj);
   // Holding the object at the version written over, this store knows all of the answer but its
   // new metadata: read back only that.
   std::optional<Json> base = get(resource, ref.ns, ref.name);
